@@ -1,0 +1,51 @@
+# Panel Service. `make run` and `make test` work on a fresh machine with only Python 3.11+.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+# Test workers: the machines we run on have two cores.
+WORKERS ?= 2
+
+.PHONY: install run test test-sqlite test-postgres lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/panel-service migrate
+	$(VENV)/bin/panel-service load-demo
+	$(VENV)/bin/panel-service serve
+
+test: install test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "== test suite on SQLite =="
+	PANEL_TEST_DATABASE=sqlite $(PY) -m pytest -n $(WORKERS) tests
+
+test-postgres: install
+	@if [ -n "$$PANEL_TEST_POSTGRES_URL" ]; then \
+		echo "== test suite on PostgreSQL =="; \
+		PANEL_TEST_DATABASE=postgres $(PY) -m pytest -n $(WORKERS) tests; \
+	elif [ "$$PANEL_REQUIRE_POSTGRES" = "1" ]; then \
+		echo "PANEL_REQUIRE_POSTGRES=1 but PANEL_TEST_POSTGRES_URL is not set"; exit 1; \
+	else \
+		echo "== PostgreSQL run SKIPPED: set PANEL_TEST_POSTGRES_URL (e.g." \
+		"postgresql://postgres@127.0.0.1:5432/postgres) to run the suite on PostgreSQL too =="; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check panel_service tests benchmarks
+	$(VENV)/bin/ruff format --check panel_service tests benchmarks
+	$(VENV)/bin/mypy
+	$(VENV)/bin/hadolint Dockerfile
+
+bench: install
+	$(PY) benchmarks/agenda_throughput.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,62 @@
+"""create_app(): the one place the application is assembled."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, get
+from litestar.datastructures import CacheControlHeader
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+
+from panel_service.accounts.actor import provide_actor
+from panel_service.accounts.controllers import RepresentativeController, UserController
+from panel_service.agencies.controllers import AgencyController
+from panel_service.audit.controllers import AuditEventController
+from panel_service.db import get_engine
+from panel_service.errors import EXCEPTION_HANDLERS
+from panel_service.settings import get_settings
+
+
+@asynccontextmanager
+async def database_pool(_: Litestar) -> AsyncIterator[None]:
+    """Open the pool on the app's own event loop and close it on shutdown."""
+    engine = get_engine()
+    await engine.start_connection_pool()
+    try:
+        yield
+    finally:
+        await engine.close_connection_pool()
+
+
+@get("/health", sync_to_thread=False, tags=["service"])
+def health() -> dict[str, str]:
+    """Liveness: the process is serving."""
+    return {"status": "ok"}
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    return Litestar(
+        route_handlers=[
+            health,
+            AgencyController,
+            AuditEventController,
+            RepresentativeController,
+            UserController,
+        ],
+        dependencies={"actor": Provide(provide_actor)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[database_pool],
+        openapi_config=OpenAPIConfig(
+            title="Panel Service",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        cache_control=CacheControlHeader(no_store=True),
+        request_max_body_size=settings.max_request_body_bytes,
+        debug=settings.debug,
+    )

@@ -1,0 +1,91 @@
+"""Domain errors and their one mapping to HTTP.
+
+Every error response has the same shape::
+
+    {"status": 422, "code": "invalid", "message": "...",
+     "errors": [{"field": "dash_score", "message": "..."}]}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+
+class DomainError(Exception):
+    """A refusal the caller can act on."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, field: str | None = None, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.context = context
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request is well formed but clashes with the state of the records."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class Invalid(DomainError):
+    """A value breaks a rule; ``field`` names it."""
+
+    status_code = 422
+    code = "invalid"
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+    code = "forbidden"
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+    code = "not_authenticated"
+
+
+def _body(status: int, code: str, message: str, errors: list[dict[str, str]]) -> dict[str, Any]:
+    return {"status": status, "code": code, "message": message, "errors": errors}
+
+
+def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    content = _body(exc.status_code, exc.code, exc.message, errors)
+    content.update(exc.context)
+    return Response(content=content, status_code=exc.status_code)
+
+
+def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    errors = [
+        {"field": str(item.get("key") or item.get("source") or "body"), "message": item["message"]}
+        for item in (exc.extra if isinstance(exc.extra, list) else [])
+        if isinstance(item, dict)
+    ]
+    message = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or exc.detail
+    return Response(content=_body(400, "validation_failed", message, errors), status_code=400)
+
+
+def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code or HTTP_500_INTERNAL_SERVER_ERROR
+    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(status, "error")
+    return Response(content=_body(status, code, exc.detail, []), status_code=status)
+
+
+EXCEPTION_HANDLERS: Any = {
+    DomainError: domain_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+}

@@ -1,0 +1,1 @@
+"""Builders for test data, one module per domain, all going through the real services."""

@@ -1,0 +1,41 @@
+"""Users and agencies for tests."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import msgspec
+
+from tests.support.calls import ok, on_app_loop
+
+_counter = itertools.count(1)
+
+
+def make_user(client: Any, role: str, agency_id: int | None = None, **fields: Any) -> Any:
+    """A user made through the accounts service as the system actor (no sign-in yet)."""
+    from panel_service.accounts.actor import SYSTEM
+    from panel_service.accounts.schemas import UserCreate
+    from panel_service.accounts.services import create_user
+    from panel_service.accounts.tables import Role
+
+    n = next(_counter)
+    data = UserCreate(
+        email=fields.get("email", f"user{n}@test.example"),
+        full_name=fields.get("full_name", f"Test User {n}"),
+        role=Role(role),
+        agency_id=agency_id,
+    )
+    user = on_app_loop(client, create_user, SYSTEM, data)
+    return msgspec.to_builtins(user)
+
+
+def make_agency(client: Any, agency_type: str = "police", **fields: Any) -> Any:
+    n = next(_counter)
+    body = {
+        "name": fields.pop("name", f"Test {agency_type} agency {n}"),
+        "agency_type": agency_type,
+        "secure_domains": fields.pop("secure_domains", ["police.uk"]),
+        **fields,
+    }
+    return ok(client.post("/api/agencies", json=body), 201)
