@@ -17,6 +17,7 @@ from panel_service.agencies.controllers import AgencyController
 from panel_service.audit.controllers import AuditEventController
 from panel_service.db import get_engine
 from panel_service.errors import EXCEPTION_HANDLERS
+from panel_service.panels.controllers import PanelController
 from panel_service.settings import get_settings
 
 
@@ -44,6 +45,7 @@ def create_app() -> Litestar:
             health,
             AgencyController,
             AuditEventController,
+            PanelController,
             RepresentativeController,
             UserController,
         ],

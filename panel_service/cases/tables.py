@@ -41,6 +41,19 @@ class Criterion(StrEnum):
     REPEAT = "repeat"
 
 
+class IncidentType(StrEnum):
+    """What the referral's latest incident was; the legacy repeat definition counts only
+    the first three."""
+
+    VIOLENCE_OR_THREATS = "violence_or_threats"
+    STALKING_OR_HARASSMENT = "stalking_or_harassment"
+    SEXUAL_ABUSE = "sexual_abuse"
+    UNWANTED_CONTACT = "unwanted_contact"
+    BREACH_OF_BAIL_OR_ORDER = "breach_of_bail_or_order"
+    CHILD_CONTACT_DISPUTE = "child_contact_dispute"
+    OTHER_ABUSE = "other_abuse"
+
+
 class CaseStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
@@ -91,6 +104,7 @@ class Case(Table, tablename="marac_case"):
     referrer_name = Varchar(length=200)
     dash_score = Integer(null=True, default=None)
     incidents_last_12_months = Integer(null=True, default=None)
+    incident_types = JSON(default=[])
     victim_aware = Boolean(default=False)
     victim_not_aware_reason = Text(default="")
     victim_consented = Boolean(default=False)
