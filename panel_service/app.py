@@ -15,6 +15,7 @@ from panel_service.accounts.actor import provide_actor
 from panel_service.accounts.controllers import RepresentativeController, UserController
 from panel_service.agencies.controllers import AgencyController
 from panel_service.audit.controllers import AuditEventController
+from panel_service.cases.controllers import CaseController, PersonController, SubjectController
 from panel_service.db import get_engine
 from panel_service.errors import EXCEPTION_HANDLERS
 from panel_service.panels.controllers import PanelController
@@ -46,6 +47,9 @@ def create_app() -> Litestar:
             AgencyController,
             AuditEventController,
             PanelController,
+            CaseController,
+            PersonController,
+            SubjectController,
             RepresentativeController,
             UserController,
         ],
