@@ -18,6 +18,11 @@ from panel_service.audit.controllers import AuditEventController
 from panel_service.cases.controllers import CaseController, PersonController, SubjectController
 from panel_service.db import get_engine
 from panel_service.errors import EXCEPTION_HANDLERS
+from panel_service.meetings.controllers import (
+    CaseListingController,
+    ListingController,
+    MeetingController,
+)
 from panel_service.panels.controllers import PanelController
 from panel_service.settings import get_settings
 
@@ -47,6 +52,9 @@ def create_app() -> Litestar:
             AgencyController,
             AuditEventController,
             PanelController,
+            MeetingController,
+            ListingController,
+            CaseListingController,
             CaseController,
             PersonController,
             SubjectController,

@@ -248,3 +248,14 @@ def is_integrity_error(exc: BaseException) -> bool:
     import asyncpg
 
     return isinstance(exc, sqlite3.IntegrityError | asyncpg.IntegrityConstraintViolationError)
+
+
+async def lock_row(table: type[Any], record_id: int) -> None:
+    """Serialise writers deciding on one row (e.g. a meeting's capacity).
+
+    PostgreSQL: ``SELECT … FOR UPDATE``. SQLite: nothing to do — the write transaction is
+    ``BEGIN IMMEDIATE``, which already excludes every other writer.
+    """
+    if get_engine().engine_type == "postgres":
+        pk = table._meta.primary_key
+        await table.select(pk).where(pk == record_id).lock_rows()

@@ -1,0 +1,134 @@
+"""Request and response shapes for meetings, listings, attendance and the victim's voice."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import msgspec
+
+from panel_service.meetings.tables import (
+    AttendanceStatus,
+    ListingKind,
+    ListingOutcome,
+    MeetingStatus,
+    VoiceNotObtainedReason,
+)
+from panel_service.validation import Id, Name, ShortText, Text
+
+
+class MeetingCreate(msgspec.Struct, forbid_unknown_fields=True):
+    panel_id: Id
+    starts_at: datetime
+    ends_at: datetime | None = None
+    venue: ShortText | None = None
+    video_link: ShortText | None = None
+    chair_id: Id | None = None
+
+
+class MeetingsFromSchedule(msgspec.Struct, forbid_unknown_fields=True):
+    panel_id: Id
+    until: date
+
+
+class MeetingReschedule(msgspec.Struct, forbid_unknown_fields=True):
+    starts_at: datetime
+    ends_at: datetime | None = None
+    venue: ShortText | msgspec.UnsetType = msgspec.UNSET
+    video_link: ShortText | msgspec.UnsetType = msgspec.UNSET
+
+
+class MeetingCancel(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class MeetingRead(msgspec.Struct):
+    id: int
+    panel_id: int
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    video_link: str
+    status: MeetingStatus
+    cancelled_reason: str
+    chair_id: int | None
+    minutes_due_on: date
+    listed_cases: int
+    capacity: int
+
+
+class ListingCreate(msgspec.Struct, forbid_unknown_fields=True):
+    case_id: Id | None = None
+    subject_id: Id | None = None
+    lapse_review: bool = False
+
+
+class ListingOutcomeUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    outcome: ListingOutcome
+    deferral_reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class ListingRead(msgspec.Struct):
+    id: int
+    meeting_id: int
+    case_id: int | None
+    subject_id: int | None
+    kind: ListingKind
+    outcome: ListingOutcome
+    deferral_reason: str
+    listed_at: datetime
+
+
+class AttendanceUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    status: AttendanceStatus
+    representative_id: Id | None = None
+    attendee_name: Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
+    information_sent_on: date | None = None
+    confidentiality_signed: bool = False
+
+
+class ObserverCreate(msgspec.Struct, forbid_unknown_fields=True):
+    attendee_name: Name
+    agency_id: Id | None = None
+    confidentiality_signed: bool = False
+
+
+class AttendanceRead(msgspec.Struct):
+    id: int
+    meeting_id: int
+    agency_id: int | None
+    agency_name: str | None
+    representative_id: int | None
+    attendee_name: str
+    status: AttendanceStatus
+    information_sent_on: date | None
+    confidentiality_signed: bool
+
+
+class VictimVoiceSubmit(msgspec.Struct, forbid_unknown_fields=True):
+    """Either the victim's views (with how and when they were contacted) or the reason
+    they could not be obtained."""
+
+    views: Text = ""
+    wishes: Text = ""
+    fears: Text = ""
+    safety_concerns: Text = ""
+    contact_date: date | None = None
+    contact_means: ShortText = ""
+    not_obtained_reason: VoiceNotObtainedReason | None = None
+    contact_attempts: Annotated[int, msgspec.Meta(ge=0, le=100)] = 0
+
+
+class VictimVoiceRead(msgspec.Struct):
+    listing_id: int
+    obtained: bool
+    views: str
+    wishes: str
+    fears: str
+    safety_concerns: str
+    contact_date: date | None
+    contact_means: str
+    not_obtained_reason: VoiceNotObtainedReason | None
+    contact_attempts: int
+    submitted_by_id: int | None
+    submitted_at: datetime
