@@ -13,6 +13,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from panel_service.accounts.actor import provide_actor
 from panel_service.accounts.controllers import RepresentativeController, UserController
+from panel_service.actions.controllers import ActionController, ListingActionController
 from panel_service.agencies.controllers import AgencyController
 from panel_service.audit.controllers import AuditEventController
 from panel_service.cases.controllers import CaseController, PersonController, SubjectController
@@ -54,6 +55,8 @@ def create_app() -> Litestar:
             PanelController,
             MeetingController,
             ListingController,
+            ListingActionController,
+            ActionController,
             CaseListingController,
             CaseController,
             PersonController,

@@ -1,0 +1,153 @@
+"""Reading actions: one with its history, filtered lists, and the overdue count by agency.
+
+"Overdue" means still open with a due date before today; ``today`` is a parameter so that
+the boundary can be tested on a fixed day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from panel_service import db
+from panel_service.accounts.actor import Actor
+from panel_service.actions.schemas import (
+    ActionDetail,
+    ActionFilters,
+    ActionRead,
+    AgencyOverdue,
+)
+from panel_service.actions.tables import Action, ActionStatus, ActionStatusChange
+from panel_service.audit.services import record_event
+from panel_service.errors import NotFound
+from panel_service.pagination import Page, PageParams
+from panel_service.records import to_struct
+
+# One grouped statement, answered from the indexes action(agency, status, due_date) and
+# action(status, due_date); the panel filter is skipped when its argument is NULL. The
+# benchmark runs this very text (see ``overdue_by_agency_statement``).
+OVERDUE_BY_AGENCY_SQL = (
+    'SELECT a.agency AS agency_id, ag.name AS agency_name, COUNT(*) AS "open",'
+    " COUNT(CASE WHEN a.due_date < {} THEN 1 END) AS overdue,"
+    " MIN(CASE WHEN a.due_date < {} THEN a.due_date END) AS oldest_overdue_due_date"
+    " FROM action a JOIN agency ag ON ag.id = a.agency"
+    " WHERE a.status = {} AND (CAST({} AS INTEGER) IS NULL OR a.listing IN"
+    " (SELECT l.id FROM listing l JOIN meeting m ON m.id = l.meeting WHERE m.panel = {}))"
+    " GROUP BY a.agency, ag.name"
+    " ORDER BY overdue DESC, oldest_overdue_due_date, agency_name, agency_id"
+)
+
+_ACTION_COLUMNS = (
+    Action.id,
+    Action.listing.as_alias("listing_id"),
+    Action.listing.meeting.as_alias("meeting_id"),
+    Action.case.as_alias("case_id"),
+    Action.subject.as_alias("subject_id"),
+    Action.agency.as_alias("agency_id"),
+    Action.agency.name.as_alias("agency_name"),
+    Action.owner.as_alias("owner_id"),
+    Action.owner_name,
+    Action.description,
+    Action.due_date,
+    Action.category,
+    Action.sub_area,
+    Action.status,
+    Action.outcome_note,
+    Action.closed_on,
+    Action.created_at,
+)
+_HISTORY_COLUMNS = (
+    ActionStatusChange.id,
+    ActionStatusChange.from_status,
+    ActionStatusChange.to_status,
+    ActionStatusChange.note,
+    ActionStatusChange.changed_by.as_alias("changed_by_id"),
+    ActionStatusChange.changed_by.full_name.as_alias("changed_by_name"),
+    ActionStatusChange.changed_at,
+)
+
+
+def is_overdue(status: str, due_date: date, today: date) -> bool:
+    """Open past its due date; an action due today is not yet overdue."""
+    return status == ActionStatus.OPEN.value and due_date < today
+
+
+def _with_overdue(row: dict[str, Any], today: date) -> dict[str, Any]:
+    return {**row, "overdue": is_overdue(row["status"], row["due_date"], today)}
+
+
+async def read_action(action_id: int, today: date) -> ActionDetail:
+    """One action with its status history, oldest change first (not audited: the verbs
+    that change an action return it this way)."""
+    row = await Action.select(*_ACTION_COLUMNS).where(Action.id == action_id).first()
+    if row is None:
+        raise NotFound(f"action {action_id} not found")
+    history = (
+        await ActionStatusChange.select(*_HISTORY_COLUMNS)
+        .where(ActionStatusChange.action == action_id)
+        .order_by(ActionStatusChange.id)
+    )
+    return to_struct({**_with_overdue(row, today), "history": history}, ActionDetail)
+
+
+async def get_action(actor: Actor, action_id: int, today: date | None = None) -> ActionDetail:
+    """One action and its history; reading it is audited (it is case detail)."""
+    action = await read_action(action_id, today or date.today())
+    async with db.transaction():
+        await record_event(actor, "viewed", "action", action_id)
+    return action
+
+
+def _conditions(filters: ActionFilters, today: date) -> list[Any]:
+    open_ = ActionStatus.OPEN.value
+    overdue = {
+        True: (Action.status == open_) & (Action.due_date < today),
+        False: (Action.status != open_) | (Action.due_date >= today),
+    }
+    return [
+        c
+        for c in (
+            Action.agency == filters.agency_id if filters.agency_id is not None else None,
+            Action.status == filters.status.value if filters.status is not None else None,
+            overdue[filters.overdue] if filters.overdue is not None else None,
+            Action.case == filters.case_id if filters.case_id is not None else None,
+            Action.subject == filters.subject_id if filters.subject_id is not None else None,
+            Action.listing.meeting == filters.meeting_id
+            if filters.meeting_id is not None
+            else None,
+            Action.due_date < filters.due_before if filters.due_before is not None else None,
+        )
+        if c is not None
+    ]
+
+
+async def list_actions(
+    actor: Actor, page: PageParams, filters: ActionFilters, today: date | None = None
+) -> Page[ActionRead]:
+    """Actions matching every filter given, soonest due first."""
+    today = today or date.today()
+    query = Action.select(*_ACTION_COLUMNS).order_by(Action.due_date, Action.id)
+    count = Action.count()
+    for condition in _conditions(filters, today):
+        query, count = query.where(condition), count.where(condition)
+    rows = await query.limit(page.limit).offset(page.offset)
+    return Page(
+        items=[to_struct(_with_overdue(r, today), ActionRead) for r in rows],
+        total=await count,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+def overdue_by_agency_statement(today: date, panel_id: int | None) -> tuple[str, tuple[Any, ...]]:
+    """The overdue-by-agency statement and its arguments (shared with the benchmark)."""
+    return OVERDUE_BY_AGENCY_SQL, (today, today, ActionStatus.OPEN.value, panel_id, panel_id)
+
+
+async def overdue_by_agency(
+    actor: Actor, panel_id: int | None = None, today: date | None = None
+) -> list[AgencyOverdue]:
+    """Each agency with open actions: how many, how many overdue and the oldest overdue due
+    date; the agencies with the most overdue first."""
+    sql, args = overdue_by_agency_statement(today or date.today(), panel_id)
+    return [to_struct(row, AgencyOverdue) for row in await db.fetch(sql, *args)]
