@@ -1,0 +1,1 @@
+"""Fictional data: the small demo set and the large synthetic load."""

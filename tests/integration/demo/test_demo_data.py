@@ -1,0 +1,87 @@
+"""The demo data: realistic variety, loaded through the services, idempotent, fictional."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tests.support.calls import ok, on_app_loop
+
+
+def _load(client: Any) -> str:
+    from panel_service.demo.loader import load_demo_data
+
+    return on_app_loop(client, load_demo_data)
+
+
+def _coordinator(client: Any) -> None:
+    """Act as the demo's coordinator (there is no sign-in yet)."""
+    from panel_service.accounts.tables import User
+
+    async def find() -> int:
+        row = await User.select(User.id).where(User.role == "coordinator").first()
+        assert row is not None
+        return int(row["id"])
+
+    client.headers["x-panel-user"] = str(on_app_loop(client, find))
+
+
+def _all(client: Any, url: str, **params: Any) -> list[Any]:
+    return ok(client.get(url, params={"limit": 200, **params}))["items"]
+
+
+def test_the_demo_has_the_variety_a_coordinator_meets(app_client: Any) -> None:
+    _load(app_client)
+    client = app_client
+    _coordinator(client)
+    panels = _all(client, "/api/panels")
+    assert sorted(p["kind"] for p in panels) == ["marac", "perpetrator_panel"]
+    assert len(_all(client, "/api/agencies")) == 15
+
+    cases = _all(client, "/api/cases")
+    assert len(cases) == 40
+    assert sum(c["is_repeat"] for c in cases) == 3
+    assert sum(1 for c in cases if c["children_count"]) >= 15
+    details = [ok(client.get(f"/api/cases/{c['id']}")) for c in cases]
+    victims = {d["victim"]["id"]: d["victim"] for d in details}
+    assert sum(v["gender"] == "male" for v in victims.values()) == 3
+    assert {v["age_at_referral"] for v in victims.values()} >= {16, 17}
+    assert any(d["perpetrator"]["serial_perpetrator"] for d in details)
+
+    meetings = _all(client, "/api/meetings")
+    statuses = [m["status"] for m in meetings]
+    assert "minutes_circulated" in statuses and "minutes_drafted" in statuses
+    assert statuses.count("scheduled") >= 4
+    upcoming = next(m for m in meetings if m["status"] == "scheduled" and m["listed_cases"] == 16)
+    agenda = ok(client.get(f"/api/meetings/{upcoming['id']}/agenda"))
+    assert [i["victim_voice"] for i in agenda["items"]].count("missing") == 3
+    assert agenda["items"][0]["section"] == "actions_review"
+    ok(client.post(f"/api/meetings/{upcoming['id']}/publish-agenda"), 409)
+
+    overdue = _all(client, "/api/actions", overdue=True)
+    assert overdue
+    assert all(date.fromisoformat(a["due_date"]) < date.today() for a in overdue)
+    outcomes = {a["status"] for a in _all(client, "/api/actions")}
+    assert {"completed", "not_completed_not_done", "not_completed_circumstances_changed"} <= (
+        outcomes
+    )
+    subjects = _all(client, "/api/perpetrator-subjects")
+    assert sorted(s["status"] for s in subjects) == ["accepted", "accepted", "referred"]
+
+
+def test_loading_the_demo_twice_changes_nothing(app_client: Any) -> None:
+    first = _load(app_client)
+    _coordinator(app_client)
+    before = ok(app_client.get("/api/audit-events", params={"limit": 1}))["total"]
+    second = _load(app_client)
+    assert first.startswith("demo data loaded") and second.startswith("demo data already loaded")
+    assert ok(app_client.get("/api/audit-events", params={"limit": 1}))["total"] == before
+
+
+def test_every_demo_email_uses_a_reserved_domain(app_client: Any) -> None:
+    _load(app_client)
+    _coordinator(app_client)
+    emails = [u["email"] for u in _all(app_client, "/api/users")]
+    emails += [a["contact_email"] for a in _all(app_client, "/api/agencies")]
+    assert emails
+    assert all(e.endswith((".example", "@example.org", ".example.org")) for e in emails), emails
