@@ -8,6 +8,7 @@ Every error response has the same shape::
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -68,9 +69,22 @@ def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Respons
     return Response(content=content, status_code=exc.status_code)
 
 
+# msgspec names a missing or unknown field only in its message; Litestar then reports the
+# enclosing object ("data" for the body itself).
+_NAMED_IN_MESSAGE = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
+
+
+def _field(item: dict[str, Any]) -> str:
+    key = str(item.get("key") or "")
+    named = _NAMED_IN_MESSAGE.search(str(item.get("message", "")))
+    if named:
+        return f"{key}.{named.group(1)}" if key and key != "data" else named.group(1)
+    return key or str(item.get("source") or "body")
+
+
 def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     errors = [
-        {"field": str(item.get("key") or item.get("source") or "body"), "message": item["message"]}
+        {"field": _field(item), "message": item["message"]}
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
     ]
@@ -80,7 +94,12 @@ def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException
 
 def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code or HTTP_500_INTERNAL_SERVER_ERROR
-    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(status, "error")
+    code = {
+        400: "bad_request",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+    }.get(status, "error")
     return Response(content=_body(status, code, exc.detail, []), status_code=status)
 
 
