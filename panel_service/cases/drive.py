@@ -128,15 +128,6 @@ def check_decision(decision: SubjectDecision, checks: Sequence[EligibilityCheck]
         )
 
 
-def not_accepted_reason(decision: SubjectDecision) -> str:
-    """The reason as recorded, leading with the ground when one was evidenced."""
-    reason = decision.reason.strip()
-    if decision.intervention_evidenced_as is None:
-        return reason
-    ground = decision.intervention_evidenced_as.value.replace("_", " ")
-    return f"Intervention evidenced as {ground}: {reason}"
-
-
 Moment = TypeVar("Moment", date, datetime)
 
 

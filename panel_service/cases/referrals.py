@@ -126,7 +126,9 @@ async def refer_case(actor: Actor, data: CaseCreate) -> int:
         criteria = check_criteria(
             data.criteria,
             data.dash_score,
-            data.incidents_last_12_months,
+            data.police_reported_incidents
+            if settings.escalation_police_only
+            else data.incidents_last_12_months,
             settings,
             repeat[1] if repeat else None,
         )
@@ -144,6 +146,7 @@ async def refer_case(actor: Actor, data: CaseCreate) -> int:
             referrer_name=data.referrer_name,
             dash_score=data.dash_score,
             incidents_last_12_months=data.incidents_last_12_months,
+            police_reported_incidents=data.police_reported_incidents,
             incident_types=[t.value for t in data.incident_types],
             victim_aware=data.victim_aware,
             victim_not_aware_reason=data.victim_not_aware_reason,

@@ -136,6 +136,7 @@ class CaseCreate(msgspec.Struct, forbid_unknown_fields=True):
     relationship: Relationship = ""
     dash_score: DashScore | None = None
     incidents_last_12_months: Incidents | None = None
+    police_reported_incidents: Incidents | None = None
     incident_types: Annotated[list[IncidentType], msgspec.Meta(max_length=len(IncidentType))] = (
         msgspec.field(default_factory=list)
     )
@@ -192,6 +193,7 @@ class CaseRead(msgspec.Struct):
     criteria: list[CriterionRead]
     dash_score: int | None
     incidents_last_12_months: int | None
+    police_reported_incidents: int | None
     incident_types: list[IncidentType]
     victim_aware: bool
     victim_not_aware_reason: str
@@ -368,6 +370,7 @@ class SubjectRead(msgspec.Struct):
     pathway: Pathway | None
     case_manager_id: int | None
     not_accepted_reason: str
+    not_accepted_ground: InterventionEvidencedAs | None
     agencies_contacted_at: datetime | None
     initial_assessment_on: date | None
     plan_signed_off_on: date | None

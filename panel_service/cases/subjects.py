@@ -17,7 +17,6 @@ from panel_service.cases.drive import (
     assess_eligibility,
     check_decision,
     is_eligible,
-    not_accepted_reason,
 )
 from panel_service.cases.people import add_person, person_rows, require_person
 from panel_service.cases.schemas import (
@@ -206,7 +205,10 @@ async def decide_subject(actor: Actor, subject_id: int, data: SubjectDecision) -
         else:
             changes = {
                 PerpetratorSubject.status: SubjectStatus.NOT_ACCEPTED.value,
-                PerpetratorSubject.not_accepted_reason: not_accepted_reason(data),
+                PerpetratorSubject.not_accepted_reason: data.reason.strip(),
+                PerpetratorSubject.not_accepted_ground: data.intervention_evidenced_as.value
+                if data.intervention_evidenced_as
+                else None,
             }
         await PerpetratorSubject.update(changes).where(PerpetratorSubject.id == subject_id)
         await record_event(

@@ -104,6 +104,8 @@ class Case(Table, tablename="marac_case"):
     referrer_name = Varchar(length=200)
     dash_score = Integer(null=True, default=None)
     incidents_last_12_months = Integer(null=True, default=None)
+    # Some areas count only police-reported incidents towards potential escalation.
+    police_reported_incidents = Integer(null=True, default=None)
     incident_types = JSON(default=[])
     victim_aware = Boolean(default=False)
     victim_not_aware_reason = Text(default="")
@@ -188,6 +190,8 @@ class PerpetratorSubject(Table, tablename="perpetrator_subject"):
     eligibility = JSON(default={})
     status = Varchar(length=20, choices=SubjectStatus, default="referred")
     not_accepted_reason = Text(default="")
+    # An eligible referral is turned down only on these grounds (InterventionEvidencedAs).
+    not_accepted_ground = Varchar(length=20, null=True, default=None)
     pathway = Varchar(length=20, choices=Pathway, null=True, default=None)
     case_manager = ForeignKey(references=User, null=True, on_delete=OnDelete.restrict)
     agencies_contacted_at = Timestamptz(null=True, default=None)

@@ -67,6 +67,31 @@ def test_potential_escalation_needs_the_panels_number_of_incidents(client: Any) 
     assert case["criteria"][0]["criterion"] == "potential_escalation"
 
 
+def test_where_only_police_reported_incidents_count_other_incidents_do_not(
+    client: Any,
+) -> None:
+    panel = make_panel(client, escalation_police_only=True)
+    escalation = [{"criterion": "potential_escalation", "evidence": "Police and GP records"}]
+    body = _refused(
+        client,
+        panel["id"],
+        dash_score=3,
+        incidents_last_12_months=6,
+        police_reported_incidents=2,
+        criteria=escalation,
+    )
+    assert "police-reported" in body["message"]
+    case = make_case(
+        client,
+        panel["id"],
+        dash_score=3,
+        incidents_last_12_months=6,
+        police_reported_incidents=3,
+        criteria=escalation,
+    )
+    assert case["police_reported_incidents"] == 3
+
+
 def test_a_dash_score_outside_0_to_24_is_refused_naming_dash_score(client: Any) -> None:
     panel = make_panel(client)
     for score in (25, -1):

@@ -164,7 +164,10 @@ def test_an_eligible_referral_is_turned_down_only_if_evidenced_not_safe_or_not_a
         reason="Serving a custodial sentence until 2029",
     )
     assert declined["status"] == "not_accepted"
-    assert declined["not_accepted_reason"].startswith("Intervention evidenced as not appropriate")
+    assert (declined["not_accepted_ground"], declined["not_accepted_reason"]) == (
+        "not_appropriate",
+        "Serving a custodial sentence until 2029",
+    )
     _decide(client, subject["id"], 409, outcome="not_accept", reason="again")
 
 
