@@ -88,8 +88,12 @@ def create_user(email: str, full_name: str, role: str, agency_id: int | None) ->
 def load_synthetic(cases: int, actions: int, seed: int) -> None:
     """Load a large synthetic data set (a big police force over ten years)."""
     from panel_service.demo.synthetic import load_synthetic_data
+    from panel_service.errors import DomainError
 
-    summary: Any = _run(lambda: load_synthetic_data(cases=cases, actions=actions, seed=seed))
+    try:
+        summary = _run(lambda: load_synthetic_data(cases=cases, actions=actions, seed=seed))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
     click.echo(summary)
 
 
