@@ -42,6 +42,6 @@ class AgencyRepresentative(Table, tablename="agency_representative"):
     """A named person who can commit an agency's resources, or their deputy."""
 
     id: Serial
-    agency = ForeignKey(references=Agency, on_delete=OnDelete.restrict, index=True)
-    user = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    agency = ForeignKey(null=False, references=Agency, on_delete=OnDelete.restrict, index=True)
+    user = ForeignKey(null=False, references=User, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=20, choices=RepresentativeKind)

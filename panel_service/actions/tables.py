@@ -32,12 +32,12 @@ class ActionCategory(StrEnum):
 
 class Action(Table, tablename="action"):
     id: Serial
-    listing = ForeignKey(references=Listing, on_delete=OnDelete.restrict, index=True)
+    listing = ForeignKey(null=False, references=Listing, on_delete=OnDelete.restrict, index=True)
     case = ForeignKey(references=Case, null=True, on_delete=OnDelete.restrict, index=True)
     subject = ForeignKey(
         references=PerpetratorSubject, null=True, on_delete=OnDelete.restrict, index=True
     )
-    agency = ForeignKey(references=Agency, on_delete=OnDelete.restrict, index=True)
+    agency = ForeignKey(null=False, references=Agency, on_delete=OnDelete.restrict, index=True)
     owner = ForeignKey(references=User, null=True, on_delete=OnDelete.restrict)
     owner_name = Varchar(length=200, default="")
     description = Text()
@@ -52,7 +52,7 @@ class Action(Table, tablename="action"):
 
 class ActionStatusChange(Table, tablename="action_status_change"):
     id: Serial
-    action = ForeignKey(references=Action, on_delete=OnDelete.restrict, index=True)
+    action = ForeignKey(null=False, references=Action, on_delete=OnDelete.restrict, index=True)
     from_status = Varchar(length=40, null=True, default=None)
     to_status = Varchar(length=40)
     note = Text(default="")

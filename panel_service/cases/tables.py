@@ -79,7 +79,7 @@ class VictimContact(Table, tablename="victim_contact"):
     """Restricted fields: never in agendas, invites, emails, Slack, logs or exports."""
 
     id: Serial
-    person = ForeignKey(references=Person, unique=True, on_delete=OnDelete.restrict)
+    person = ForeignKey(null=False, references=Person, unique=True, on_delete=OnDelete.restrict)
     address = Text(default="")
     postcode = Varchar(length=12, default="")
     phone = Varchar(length=40, default="")
@@ -95,12 +95,14 @@ class Case(Table, tablename="marac_case"):
 
     id: Serial
     reference = Varchar(length=30, unique=True)
-    panel = ForeignKey(references=Panel, on_delete=OnDelete.restrict, index=True)
-    victim = ForeignKey(references=Person, on_delete=OnDelete.restrict, index=True)
-    perpetrator = ForeignKey(references=Person, on_delete=OnDelete.restrict, index=True)
+    panel = ForeignKey(null=False, references=Panel, on_delete=OnDelete.restrict, index=True)
+    victim = ForeignKey(null=False, references=Person, on_delete=OnDelete.restrict, index=True)
+    perpetrator = ForeignKey(null=False, references=Person, on_delete=OnDelete.restrict, index=True)
     relationship = Varchar(length=100, default="")
     referral_date = Date(index=True)
-    referring_agency = ForeignKey(references=Agency, on_delete=OnDelete.restrict, index=True)
+    referring_agency = ForeignKey(
+        null=False, references=Agency, on_delete=OnDelete.restrict, index=True
+    )
     referrer_name = Varchar(length=200)
     dash_score = Integer(null=True, default=None)
     incidents_last_12_months = Integer(null=True, default=None)
@@ -122,7 +124,7 @@ class Case(Table, tablename="marac_case"):
 
 class ReferralCriterion(Table, tablename="referral_criterion"):
     id: Serial
-    case = ForeignKey(references=Case, on_delete=OnDelete.restrict, index=True)
+    case = ForeignKey(null=False, references=Case, on_delete=OnDelete.restrict, index=True)
     criterion = Varchar(length=30, choices=Criterion)
     evidence = Text(default="")
 
@@ -131,7 +133,7 @@ class DashAssessment(Table, tablename="dash_assessment"):
     """Each DASH score recorded for a case: a score may rise, never fall."""
 
     id: Serial
-    case = ForeignKey(references=Case, on_delete=OnDelete.restrict, index=True)
+    case = ForeignKey(null=False, references=Case, on_delete=OnDelete.restrict, index=True)
     score = Integer()
     assessed_on = Date()
     recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.restrict)
@@ -142,7 +144,7 @@ class Child(Table, tablename="child"):
     """A child in the household. ``school`` is a restricted field."""
 
     id: Serial
-    case = ForeignKey(references=Case, on_delete=OnDelete.restrict, index=True)
+    case = ForeignKey(null=False, references=Case, on_delete=OnDelete.restrict, index=True)
     date_of_birth = Date(null=True, default=None)
     relationship_to_victim = Varchar(length=100, default="")
     relationship_to_perpetrator = Varchar(length=100, default="")
@@ -180,9 +182,9 @@ class PerpetratorSubject(Table, tablename="perpetrator_subject"):
 
     id: Serial
     reference = Varchar(length=30, unique=True)
-    panel = ForeignKey(references=Panel, on_delete=OnDelete.restrict, index=True)
-    person = ForeignKey(references=Person, on_delete=OnDelete.restrict, index=True)
-    referring_agency = ForeignKey(references=Agency, on_delete=OnDelete.restrict)
+    panel = ForeignKey(null=False, references=Panel, on_delete=OnDelete.restrict, index=True)
+    person = ForeignKey(null=False, references=Person, on_delete=OnDelete.restrict, index=True)
+    referring_agency = ForeignKey(null=False, references=Agency, on_delete=OnDelete.restrict)
     referral_received_at = Timestamptz()
     risk_identified_by = Varchar(length=30, choices=RiskIdentifiedBy)
     victim_high_risk = Boolean(default=False)
@@ -205,6 +207,8 @@ class SubjectVictim(Table, tablename="subject_victim"):
     """A victim linked to a perpetrator subject, with their MARAC case where there is one."""
 
     id: Serial
-    subject = ForeignKey(references=PerpetratorSubject, on_delete=OnDelete.restrict, index=True)
-    victim = ForeignKey(references=Person, on_delete=OnDelete.restrict, index=True)
+    subject = ForeignKey(
+        null=False, references=PerpetratorSubject, on_delete=OnDelete.restrict, index=True
+    )
+    victim = ForeignKey(null=False, references=Person, on_delete=OnDelete.restrict, index=True)
     case = ForeignKey(references=Case, null=True, on_delete=OnDelete.restrict, index=True)

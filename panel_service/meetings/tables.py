@@ -70,7 +70,7 @@ class Meeting(Table, tablename="meeting"):
     """One sitting of a panel. Rescheduling changes the times, never the identity."""
 
     id: Serial
-    panel = ForeignKey(references=Panel, on_delete=OnDelete.restrict, index=True)
+    panel = ForeignKey(null=False, references=Panel, on_delete=OnDelete.restrict, index=True)
     starts_at = Timestamptz(index=True)
     ends_at = Timestamptz()
     venue = Varchar(length=300, default="")
@@ -85,7 +85,7 @@ class Listing(Table, tablename="listing"):
     """A case (or a perpetrator subject) on a meeting's agenda."""
 
     id: Serial
-    meeting = ForeignKey(references=Meeting, on_delete=OnDelete.restrict, index=True)
+    meeting = ForeignKey(null=False, references=Meeting, on_delete=OnDelete.restrict, index=True)
     case = ForeignKey(references=Case, null=True, on_delete=OnDelete.restrict, index=True)
     subject = ForeignKey(
         references=PerpetratorSubject, null=True, on_delete=OnDelete.restrict, index=True
@@ -100,7 +100,7 @@ class Attendance(Table, tablename="attendance"):
     """One agency's (or one observer's) attendance at a meeting."""
 
     id: Serial
-    meeting = ForeignKey(references=Meeting, on_delete=OnDelete.restrict, index=True)
+    meeting = ForeignKey(null=False, references=Meeting, on_delete=OnDelete.restrict, index=True)
     agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.restrict, index=True)
     representative = ForeignKey(references=User, null=True, on_delete=OnDelete.restrict)
     attendee_name = Varchar(length=200, default="")
@@ -113,7 +113,7 @@ class VictimVoice(Table, tablename="victim_voice"):
     """The victim's views for one listing, or the recorded reason they could not be had."""
 
     id: Serial
-    listing = ForeignKey(references=Listing, unique=True, on_delete=OnDelete.restrict)
+    listing = ForeignKey(null=False, references=Listing, unique=True, on_delete=OnDelete.restrict)
     submitted_by = ForeignKey(references=User, null=True, on_delete=OnDelete.restrict)
     views = Text(default="")
     wishes = Text(default="")

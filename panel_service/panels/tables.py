@@ -65,5 +65,5 @@ class PanelAgency(Table, tablename="panel_agency"):
     """An agency invited to every meeting of a panel by default."""
 
     id: Serial
-    panel = ForeignKey(references=Panel, on_delete=OnDelete.restrict, index=True)
-    agency = ForeignKey(references=Agency, on_delete=OnDelete.restrict, index=True)
+    panel = ForeignKey(null=False, references=Panel, on_delete=OnDelete.restrict, index=True)
+    agency = ForeignKey(null=False, references=Agency, on_delete=OnDelete.restrict, index=True)
