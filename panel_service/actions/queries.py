@@ -26,16 +26,29 @@ from panel_service.records import to_struct
 # One grouped statement, answered from the indexes action(agency, status, due_date) and
 # action(status, due_date); the panel filter is skipped when its argument is NULL. The
 # benchmark runs this very text (see ``overdue_by_agency_statement``).
-OVERDUE_BY_AGENCY_SQL = (
-    'SELECT a.agency AS agency_id, ag.name AS agency_name, COUNT(*) AS "open",'
-    " COUNT(CASE WHEN a.due_date < {} THEN 1 END) AS overdue,"
-    " MIN(CASE WHEN a.due_date < {} THEN a.due_date END) AS oldest_overdue_due_date"
-    " FROM action a JOIN agency ag ON ag.id = a.agency"
-    " WHERE a.status = {} AND (CAST({} AS INTEGER) IS NULL OR a.listing IN"
-    " (SELECT l.id FROM listing l JOIN meeting m ON m.id = l.meeting WHERE m.panel = {}))"
-    " GROUP BY a.agency, ag.name"
+# Per agency, three range reads of the covering index action(agency, status, due_date):
+# overdue, not yet due, and the oldest overdue date. Counting ranges per agency reads each
+# open action's index entry once, instead of aggregating every open row (measured on a
+# large force's 15,000 open actions: 1.5 ms against 5 ms). The status is a literal: a
+# constant, and what lets the planner use the index ranges.
+_OPEN = "FROM action a WHERE a.agency = ag.id AND a.status = 'open'"
+_OVERDUE_BY_AGENCY = (
+    # MATERIALIZED: PostgreSQL would otherwise run each subquery again for the filter.
+    "WITH counted AS MATERIALIZED (SELECT ag.id AS agency_id, ag.name AS agency_name,"
+    " (SELECT COUNT(*) {open} AND a.due_date < {{}}{panel}) AS overdue,"
+    " (SELECT COUNT(*) {open} AND a.due_date >= {{}}{panel}) AS not_yet_due,"
+    " (SELECT MIN(a.due_date) {open} AND a.due_date < {{}}{panel}) AS oldest_overdue_due_date"
+    " FROM agency ag)"
+    ' SELECT agency_id, agency_name, overdue + not_yet_due AS "open", overdue,'
+    " oldest_overdue_due_date FROM counted WHERE overdue + not_yet_due > 0"
     " ORDER BY overdue DESC, oldest_overdue_due_date, agency_name, agency_id"
 )
+_PANEL_FILTER = (
+    " AND a.listing IN (SELECT l.id FROM listing l JOIN meeting m ON m.id = l.meeting"
+    " WHERE m.panel = {})"
+)
+OVERDUE_BY_AGENCY_SQL = _OVERDUE_BY_AGENCY.format(open=_OPEN, panel="")
+OVERDUE_BY_AGENCY_FOR_PANEL_SQL = _OVERDUE_BY_AGENCY.format(open=_OPEN, panel=_PANEL_FILTER)
 
 _ACTION_COLUMNS = (
     Action.id,
@@ -141,7 +154,16 @@ async def list_actions(
 
 def overdue_by_agency_statement(today: date, panel_id: int | None) -> tuple[str, tuple[Any, ...]]:
     """The overdue-by-agency statement and its arguments (shared with the benchmark)."""
-    return OVERDUE_BY_AGENCY_SQL, (today, today, ActionStatus.OPEN.value, panel_id, panel_id)
+    if panel_id is None:
+        return OVERDUE_BY_AGENCY_SQL, (today, today, today)
+    return OVERDUE_BY_AGENCY_FOR_PANEL_SQL, (
+        today,
+        panel_id,
+        today,
+        panel_id,
+        today,
+        panel_id,
+    )
 
 
 async def overdue_by_agency(

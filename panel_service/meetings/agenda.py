@@ -54,16 +54,20 @@ LISTINGS_SQL = (
     " WHERE l.meeting = {} AND l.outcome IN ({}, {})"
     " ORDER BY l.id"
 )
+# Driven from the meeting's listings so each half uses an action (case|subject, status)
+# index; the status is a literal (a constant, not input) for the same reason.
+_OPEN_ACTIONS_OF = (
+    'SELECT a.id AS id, a."case" AS case_id, a.subject AS subject_id, a.agency AS agency_id,'
+    " ag.name AS agency_name, a.owner_name, a.description, a.due_date AS due_date"
+    " FROM listing l JOIN action a ON a.{owner} = l.{owner} AND a.status = 'open'"
+    " JOIN agency ag ON ag.id = a.agency"
+    " WHERE l.meeting = {{}} AND l.outcome IN ({{}}, {{}})"
+)
 OPEN_ACTIONS_SQL = (
-    'SELECT a.id, a."case" AS case_id, a.subject AS subject_id, a.agency AS agency_id,'
-    " ag.name AS agency_name, a.owner_name, a.description, a.due_date"
-    " FROM action a JOIN agency ag ON ag.id = a.agency"
-    " WHERE a.status = {} AND ("
-    'a."case" IN (SELECT l."case" FROM listing l'
-    " WHERE l.meeting = {} AND l.outcome IN ({}, {}))"
-    " OR a.subject IN (SELECT l.subject FROM listing l"
-    " WHERE l.meeting = {} AND l.outcome IN ({}, {}))"
-    ") ORDER BY a.due_date, a.id"
+    _OPEN_ACTIONS_OF.format(owner='"case"')
+    + " UNION ALL "
+    + _OPEN_ACTIONS_OF.format(owner="subject")
+    + " ORDER BY due_date, id"
 )
 ATTENDANCE_SQL = (
     "SELECT at.id, at.agency AS agency_id, ag.name AS agency_name, at.status,"
@@ -79,7 +83,7 @@ def agenda_statements(meeting_id: int) -> list[tuple[str, tuple[Any, ...]]]:
     return [
         (MEETING_SQL, (meeting_id,)),
         (LISTINGS_SQL, (meeting_id, *ACTIVE)),
-        (OPEN_ACTIONS_SQL, ("open", meeting_id, *ACTIVE, meeting_id, *ACTIVE)),
+        (OPEN_ACTIONS_SQL, (meeting_id, *ACTIVE, meeting_id, *ACTIVE)),
         (ATTENDANCE_SQL, (meeting_id,)),
     ]
 

@@ -91,8 +91,10 @@ class PostgresBulkWriter(BulkWriter):
                 f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "  # noqa: S608 (our table names)
                 f'(SELECT MAX(id) FROM "{name}"))'
             )
-        # Fresh statistics now rather than whenever autovacuum gets to it.
-        await fetch(f"ANALYZE {_quoted(names)}")
+        # Statistics and the visibility map now rather than whenever autovacuum gets to
+        # it: without the map, index-only scans fetch every heap row (the overdue report
+        # measured 53 ms before VACUUM, 7 ms after).
+        await fetch(f"VACUUM (ANALYZE) {_quoted(names)}")
 
 
 def bulk_writer(engine: PooledSQLiteEngine | CountingPostgresEngine) -> BulkWriter:
