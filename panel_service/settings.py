@@ -45,7 +45,7 @@ def read_settings() -> Settings:
             os.environ.get("PANEL_SQLITE_PATH", str(PROJECT_ROOT / "var" / "panel.sqlite3"))
         ),
         sqlite_busy_timeout_ms=_int("PANEL_SQLITE_BUSY_TIMEOUT_MS", 5000),
-        sqlite_readers=_int("PANEL_SQLITE_READERS", 4),
+        sqlite_readers=_int("PANEL_SQLITE_READERS", 2),
         postgres_pool_min=_int("PANEL_POSTGRES_POOL_MIN", 2),
         postgres_pool_max=_int("PANEL_POSTGRES_POOL_MAX", 10),
         host=os.environ.get("PANEL_HOST", "127.0.0.1"),

@@ -163,6 +163,8 @@ def is_serial(cases: Iterable[tuple[date, int]]) -> bool:
     """A serial perpetrator: two of their cases with different victims referred at most
     three years apart. ``cases`` are (referral date, victim id) pairs of one perpetrator."""
     ordered = sorted(cases)
+    if len({victim for _, victim in ordered}) < 2:
+        return False  # the common case, decided without date arithmetic
     for index, (earlier, victim) in enumerate(ordered):
         limit = earlier + SERIAL_WINDOW
         for later, other_victim in ordered[index + 1 :]:
