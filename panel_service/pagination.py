@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 from litestar.params import Parameter
+from piccolo.custom_types import Combinable
+from piccolo.query.methods.count import Count
+from piccolo.query.methods.select import Select
 
 from panel_service.errors import Invalid
 from panel_service.settings import get_settings
@@ -23,6 +26,22 @@ class Page(msgspec.Struct, Generic[T]):
     total: int
     limit: int
     offset: int
+
+    @classmethod
+    def of(cls, items: list[T], total: int, page: PageParams) -> Page[T]:
+        return cls(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+async def fetch_page(
+    query: Select, count: Count, page: PageParams, *conditions: Combinable | None
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of ``query``'s rows and the total they are a page of, both filtered by
+    every condition given (``None`` stands for a filter the caller did not ask for)."""
+    for condition in conditions:
+        if condition is not None:
+            query, count = query.where(condition), count.where(condition)
+    rows = await query.limit(page.limit).offset(page.offset)
+    return rows, await count
 
 
 def provide_page(

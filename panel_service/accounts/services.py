@@ -17,7 +17,7 @@ from panel_service.accounts.tables import AgencyRepresentative, Role, User
 from panel_service.agencies.tables import Agency
 from panel_service.audit.services import record_event
 from panel_service.errors import Conflict, Invalid, NotFound
-from panel_service.pagination import Page, PageParams
+from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.records import fetch_row, require_exists, set_fields, to_struct
 
 # Roles that act for one agency and so must belong to one.
@@ -66,21 +66,14 @@ async def get_user(actor: Actor, user_id: int) -> UserRead:
 async def list_users(
     actor: Actor, page: PageParams, role: Role | None = None, agency_id: int | None = None
 ) -> Page[UserRead]:
-    query = User.select(*_USER_COLUMNS).order_by(User.full_name)
-    count = User.count()
-    for condition in (
+    rows, total = await fetch_page(
+        User.select(*_USER_COLUMNS).order_by(User.full_name),
+        User.count(),
+        page,
         User.role == role.value if role else None,
         User.agency == agency_id if agency_id else None,
-    ):
-        if condition is not None:
-            query, count = query.where(condition), count.where(condition)
-    rows = await query.limit(page.limit).offset(page.offset)
-    return Page(
-        items=[to_struct(r, UserRead) for r in rows],
-        total=await count,
-        limit=page.limit,
-        offset=page.offset,
     )
+    return Page.of([to_struct(r, UserRead) for r in rows], total, page)
 
 
 async def update_user(actor: Actor, user_id: int, data: UserUpdate) -> UserRead:

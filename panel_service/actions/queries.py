@@ -20,7 +20,7 @@ from panel_service.actions.schemas import (
 from panel_service.actions.tables import Action, ActionStatus, ActionStatusChange
 from panel_service.audit.services import record_event
 from panel_service.errors import NotFound
-from panel_service.pagination import Page, PageParams
+from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.records import to_struct
 
 # One grouped statement, answered from the indexes action(agency, status, due_date) and
@@ -139,17 +139,13 @@ async def list_actions(
 ) -> Page[ActionRead]:
     """Actions matching every filter given, soonest due first."""
     today = today or date.today()
-    query = Action.select(*_ACTION_COLUMNS).order_by(Action.due_date, Action.id)
-    count = Action.count()
-    for condition in _conditions(filters, today):
-        query, count = query.where(condition), count.where(condition)
-    rows = await query.limit(page.limit).offset(page.offset)
-    return Page(
-        items=[to_struct(_with_overdue(r, today), ActionRead) for r in rows],
-        total=await count,
-        limit=page.limit,
-        offset=page.offset,
+    rows, total = await fetch_page(
+        Action.select(*_ACTION_COLUMNS).order_by(Action.due_date, Action.id),
+        Action.count(),
+        page,
+        *_conditions(filters, today),
     )
+    return Page.of([to_struct(_with_overdue(r, today), ActionRead) for r in rows], total, page)
 
 
 def overdue_by_agency_statement(today: date, panel_id: int | None) -> tuple[str, tuple[Any, ...]]:

@@ -10,7 +10,7 @@ from panel_service.agencies.schemas import AgencyCreate, AgencyRead, AgencyUpdat
 from panel_service.agencies.tables import Agency, AgencyType
 from panel_service.audit.services import record_event
 from panel_service.errors import Conflict
-from panel_service.pagination import Page, PageParams
+from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.records import fetch_row, set_fields, to_struct
 
 
@@ -45,18 +45,13 @@ async def get_agency(actor: Actor, agency_id: int) -> AgencyRead:
 async def list_agencies(
     actor: Actor, page: PageParams, agency_type: AgencyType | None = None
 ) -> Page[AgencyRead]:
-    query = Agency.select().output(load_json=True).order_by(Agency.name)
-    count = Agency.count()
-    if agency_type is not None:
-        query = query.where(Agency.agency_type == agency_type.value)
-        count = count.where(Agency.agency_type == agency_type.value)
-    rows = await query.limit(page.limit).offset(page.offset)
-    return Page(
-        items=[to_struct(r, AgencyRead) for r in rows],
-        total=await count,
-        limit=page.limit,
-        offset=page.offset,
+    rows, total = await fetch_page(
+        Agency.select().output(load_json=True).order_by(Agency.name),
+        Agency.count(),
+        page,
+        Agency.agency_type == agency_type.value if agency_type else None,
     )
+    return Page.of([to_struct(r, AgencyRead) for r in rows], total, page)
 
 
 async def update_agency(actor: Actor, agency_id: int, data: AgencyUpdate) -> AgencyRead:

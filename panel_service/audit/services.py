@@ -7,7 +7,7 @@ from typing import Any
 from panel_service.accounts.actor import Actor
 from panel_service.audit.schemas import AuditEventRead
 from panel_service.audit.tables import AuditEvent
-from panel_service.pagination import Page, PageParams
+from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.records import to_struct
 
 
@@ -44,28 +44,17 @@ async def list_events(
     actor_id: int | None = None,
 ) -> Page[AuditEventRead]:
     """The trail, newest first, optionally for one record or one actor."""
-    conditions = [
-        c
-        for c in (
-            AuditEvent.record_type == record_type if record_type else None,
-            AuditEvent.record_id == record_id if record_id else None,
-            AuditEvent.actor == actor_id if actor_id else None,
+    rows, total = await fetch_page(
+        AuditEvent.select(
+            *AuditEvent.all_columns(exclude=[AuditEvent.actor]),
+            AuditEvent.actor.as_alias("actor_id"),
         )
-        if c is not None
-    ]
-    query = AuditEvent.select(
-        *AuditEvent.all_columns(exclude=[AuditEvent.actor]),
-        AuditEvent.actor.as_alias("actor_id"),
-    ).output(load_json=True)
-    count = AuditEvent.count()
-    for condition in conditions:
-        query, count = query.where(condition), count.where(condition)
-    rows = (
-        await query.order_by(AuditEvent.id, ascending=False).limit(page.limit).offset(page.offset)
+        .output(load_json=True)
+        .order_by(AuditEvent.id, ascending=False),
+        AuditEvent.count(),
+        page,
+        AuditEvent.record_type == record_type if record_type else None,
+        AuditEvent.record_id == record_id if record_id else None,
+        AuditEvent.actor == actor_id if actor_id else None,
     )
-    return Page(
-        items=[to_struct(r, AuditEventRead) for r in rows],
-        total=await count,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return Page.of([to_struct(r, AuditEventRead) for r in rows], total, page)

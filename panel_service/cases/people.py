@@ -23,7 +23,7 @@ from panel_service.cases.schemas import (
 )
 from panel_service.cases.tables import Person
 from panel_service.errors import NotFound
-from panel_service.pagination import Page, PageParams
+from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.records import fetch_row, set_fields, to_struct
 
 # asyncpg allows 32,767 bind parameters a statement.
@@ -116,8 +116,7 @@ def _like_pattern(text: str) -> str:
 
 async def search_people(actor: Actor, page: PageParams, q: str | None = None) -> Page[PersonRead]:
     """People whose name or aliases contain ``q`` (ignoring case), by name."""
-    query = Person.select().order_by(Person.full_name, Person.id)
-    count = Person.count()
+    matches = None
     if q and q.strip():
         pattern = _like_pattern(q.strip())
         # LOWER() on both sides: SQLite has no ILIKE, and PostgreSQL's LIKE is case-sensitive.
@@ -126,14 +125,14 @@ async def search_people(actor: Actor, page: PageParams, q: str | None = None) ->
             pattern,
             pattern,
         )
-        query, count = query.where(matches), count.where(matches)
-    rows = await query.limit(page.limit).offset(page.offset)
+    rows, total = await fetch_page(
+        Person.select().order_by(Person.full_name, Person.id), Person.count(), page, matches
+    )
     serial = await serial_perpetrator_ids([r["id"] for r in rows])
-    return Page(
-        items=[to_struct({**r, "serial_perpetrator": r["id"] in serial}, PersonRead) for r in rows],
-        total=await count,
-        limit=page.limit,
-        offset=page.offset,
+    return Page.of(
+        [to_struct({**r, "serial_perpetrator": r["id"] in serial}, PersonRead) for r in rows],
+        total,
+        page,
     )
 
 

@@ -36,7 +36,7 @@ from panel_service.cases.schemas import (
 from panel_service.cases.staff import require_staff
 from panel_service.cases.tables import Case, CaseStatus, Child, DashAssessment, ReferralCriterion
 from panel_service.errors import Invalid, NotFound
-from panel_service.pagination import Page, PageParams
+from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.records import set_fields, to_struct
 
 __all__ = [
@@ -133,23 +133,17 @@ async def list_cases(
     referred_to: date | None = None,
 ) -> Page[CaseSummary]:
     """Cases, newest referral first, as summaries without names."""
-    conditions = [
-        c
-        for c in (
-            Case.panel == panel_id if panel_id is not None else None,
-            Case.status == status.value if status is not None else None,
-            Case.is_repeat == is_repeat if is_repeat is not None else None,
-            Case.assigned_idva == assigned_idva_id if assigned_idva_id is not None else None,
-            Case.referral_date >= referred_from if referred_from is not None else None,
-            Case.referral_date <= referred_to if referred_to is not None else None,
-        )
-        if c is not None
-    ]
-    query = Case.select(*_CASE_COLUMNS).order_by(Case.referral_date, Case.id, ascending=False)
-    count = Case.count()
-    for condition in conditions:
-        query, count = query.where(condition), count.where(condition)
-    rows = await query.limit(page.limit).offset(page.offset)
+    rows, total = await fetch_page(
+        Case.select(*_CASE_COLUMNS).order_by(Case.referral_date, Case.id, ascending=False),
+        Case.count(),
+        page,
+        Case.panel == panel_id if panel_id is not None else None,
+        Case.status == status.value if status is not None else None,
+        Case.is_repeat == is_repeat if is_repeat is not None else None,
+        Case.assigned_idva == assigned_idva_id if assigned_idva_id is not None else None,
+        Case.referral_date >= referred_from if referred_from is not None else None,
+        Case.referral_date <= referred_to if referred_to is not None else None,
+    )
     ids = [r["id"] for r in rows]
     children: dict[int, int] = defaultdict(int)
     if ids:
@@ -171,7 +165,7 @@ async def list_cases(
         )
         for r in rows
     ]
-    return Page(items=items, total=await count, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 async def update_case(actor: Actor, case_id: int, data: CaseUpdate) -> CaseRead:

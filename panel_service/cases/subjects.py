@@ -38,7 +38,7 @@ from panel_service.cases.subject_views import (
 )
 from panel_service.cases.tables import Case, PerpetratorSubject, SubjectStatus, SubjectVictim
 from panel_service.errors import Conflict, Invalid, NotFound
-from panel_service.pagination import Page, PageParams
+from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.panels.services import get_panel_row
 from panel_service.panels.tables import PanelKind
 from panel_service.records import require_exists, set_fields, to_struct
@@ -163,28 +163,17 @@ async def list_subjects(
     now: datetime | None = None,
 ) -> Page[SubjectSummary]:
     """Perpetrator subjects, newest referral first, as summaries without names."""
-    query = PerpetratorSubject.select(*SUBJECT_COLUMNS).output(load_json=True)
-    count = PerpetratorSubject.count()
-    for condition in (
+    rows, total = await fetch_page(
+        PerpetratorSubject.select(*SUBJECT_COLUMNS)
+        .output(load_json=True)
+        .order_by(PerpetratorSubject.referral_received_at, PerpetratorSubject.id, ascending=False),
+        PerpetratorSubject.count(),
+        page,
         PerpetratorSubject.panel == panel_id if panel_id is not None else None,
         PerpetratorSubject.status == status.value if status is not None else None,
-    ):
-        if condition is not None:
-            query, count = query.where(condition), count.where(condition)
-    rows = (
-        await query.order_by(
-            PerpetratorSubject.referral_received_at, PerpetratorSubject.id, ascending=False
-        )
-        .limit(page.limit)
-        .offset(page.offset)
     )
     fields = await subject_fields(rows, now or datetime.now(UTC))
-    return Page(
-        items=[to_struct(f, SubjectSummary) for f in fields],
-        total=await count,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return Page.of([to_struct(f, SubjectSummary) for f in fields], total, page)
 
 
 async def decide_subject(actor: Actor, subject_id: int, data: SubjectDecision) -> SubjectRead:

@@ -28,7 +28,7 @@ from panel_service.meetings.tables import (
     Meeting,
     MeetingStatus,
 )
-from panel_service.pagination import Page, PageParams
+from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.panels.schedule import occurrences
 from panel_service.panels.services import get_panel_row
 from panel_service.panels.tables import Nation, PanelAgency
@@ -221,24 +221,16 @@ async def list_meetings(
     starts_from: datetime | None = None,
     starts_to: datetime | None = None,
 ) -> Page[MeetingRead]:
-    conditions = [
-        c
-        for c in (
-            Meeting.panel == panel_id if panel_id else None,
-            Meeting.status == status.value if status else None,
-            Meeting.starts_at >= starts_from if starts_from else None,
-            Meeting.starts_at <= starts_to if starts_to else None,
-        )
-        if c is not None
-    ]
-    query = Meeting.select().order_by(Meeting.starts_at)
-    count = Meeting.count()
-    for condition in conditions:
-        query, count = query.where(condition), count.where(condition)
-    rows = await query.limit(page.limit).offset(page.offset)
-    return Page(
-        items=await _read_meetings(rows), total=await count, limit=page.limit, offset=page.offset
+    rows, total = await fetch_page(
+        Meeting.select().order_by(Meeting.starts_at),
+        Meeting.count(),
+        page,
+        Meeting.panel == panel_id if panel_id else None,
+        Meeting.status == status.value if status else None,
+        Meeting.starts_at >= starts_from if starts_from else None,
+        Meeting.starts_at <= starts_to if starts_to else None,
     )
+    return Page.of(await _read_meetings(rows), total, page)
 
 
 async def reschedule_meeting(actor: Actor, meeting_id: int, data: MeetingReschedule) -> MeetingRead:

@@ -12,7 +12,7 @@ from panel_service.accounts.actor import Actor
 from panel_service.agencies.tables import Agency
 from panel_service.audit.services import record_event
 from panel_service.errors import Conflict, Invalid, NotFound
-from panel_service.pagination import Page, PageParams
+from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.panels.schedule import check_zone, occurrences, parse_rule
 from panel_service.panels.schemas import (
     PanelCreate,
@@ -131,12 +131,13 @@ async def get_panel(actor: Actor, panel_id: int) -> PanelRead:
 async def list_panels(
     actor: Actor, page: PageParams, kind: PanelKind | None = None
 ) -> Page[PanelRead]:
-    query = Panel.select().order_by(Panel.name)
-    count = Panel.count()
-    if kind is not None:
-        query, count = query.where(Panel.kind == kind.value), count.where(Panel.kind == kind.value)
-    rows = await query.limit(page.limit).offset(page.offset)
-    return Page(items=await _read(rows), total=await count, limit=page.limit, offset=page.offset)
+    rows, total = await fetch_page(
+        Panel.select().order_by(Panel.name),
+        Panel.count(),
+        page,
+        Panel.kind == kind.value if kind else None,
+    )
+    return Page.of(await _read(rows), total, page)
 
 
 async def update_panel(actor: Actor, panel_id: int, data: PanelUpdate) -> PanelRead:
