@@ -19,6 +19,7 @@ install: $(STAMP)
 run: install
 	$(VENV)/bin/panel-service migrate
 	$(VENV)/bin/panel-service load-demo
+	@echo "Panel Service: http://$${PANEL_HOST:-127.0.0.1}:$${PANEL_PORT:-8000} (API under /api, OpenAPI at /schema/openapi.json)"
 	$(VENV)/bin/panel-service serve
 
 test: install test-sqlite test-postgres

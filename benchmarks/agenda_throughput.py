@@ -13,90 +13,22 @@ Targets: >= 0.6x the baseline on SQLite, >= 0.8x on PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import os
 import statistics
 import sys
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import cli, measure, scratch_database, server
+from benchmarks.harness import cli, measure, prepare, scratch_database, server
 
 TARGETS = {"sqlite": 0.6, "postgres": 0.8}
-
-
-def agenda_of(env: dict[str, str], size: int) -> tuple[int, int, int]:
-    """An upcoming meeting with ``size`` listings, made through the services on top of the
-    synthetic data (whose meetings hold at most 25): (meeting id, listings, coordinator)."""
-    os.environ.update(env)
-    from panel_service.accounts.actor import SYSTEM
-    from panel_service.db import fetch, get_engine
-    from panel_service.meetings.listings import add_listing
-    from panel_service.meetings.schemas import ListingCreate, VictimVoiceSubmit
-    from panel_service.meetings.victim_voice import record_victim_voice
-    from panel_service.panels.schemas import PanelSettingsUpdate, PanelUpdate
-    from panel_service.panels.services import update_panel
-
-    async def seed() -> tuple[int, int, int]:
-        engine = get_engine()
-        await engine.start_connection_pool()
-        try:
-            meeting = (
-                await fetch(
-                    "SELECT id, panel FROM meeting WHERE status = {} ORDER BY starts_at LIMIT 1",
-                    "scheduled",
-                )
-            )[0]
-            await update_panel(
-                SYSTEM,
-                meeting["panel"],
-                PanelUpdate(settings=PanelSettingsUpdate(max_cases_per_meeting=size)),
-            )
-            listed = {
-                r["case"]
-                for r in await fetch('SELECT "case" FROM listing WHERE meeting = {}', meeting["id"])
-            }
-            candidates = await fetch(
-                "SELECT id FROM marac_case WHERE panel = {} AND status = {}"
-                " ORDER BY referral_date DESC LIMIT {}",
-                meeting["panel"],
-                "open",
-                size * 3,
-            )
-            for row in [c for c in candidates if c["id"] not in listed][: size - len(listed)]:
-                listing = await add_listing(SYSTEM, meeting["id"], ListingCreate(case_id=row["id"]))
-                if listing.id % 4:  # most, not all: the agenda shows both
-                    await record_victim_voice(
-                        SYSTEM,
-                        listing.id,
-                        VictimVoiceSubmit(
-                            views="Wants to stay in her home with a police marker.",
-                            contact_date=date.today(),
-                            contact_means="phone",
-                        ),
-                    )
-            total = await fetch(
-                "SELECT COUNT(*) AS n FROM listing WHERE meeting = {} AND outcome = {}",
-                meeting["id"],
-                "listed",
-            )
-            user = await fetch(
-                "SELECT id FROM app_user WHERE role = {} AND active ORDER BY id LIMIT 1",
-                "coordinator",
-            )
-            return meeting["id"], total[0]["n"], user[0]["id"]
-        finally:
-            await engine.close_connection_pool()
-
-    return asyncio.run(seed())
 
 
 def run(database: str, seconds: float, rounds: int, concurrency: int) -> float:
     with scratch_database(database) as env:
         print(cli(env, "load-synthetic", "--cases", "3000", "--actions", "30000"))
-        meeting_id, listings, user_id = agenda_of(env, 40)
+        chosen = prepare(env, "agenda", "40")
+        meeting_id, listings, user_id = chosen["meeting_id"], chosen["listings"], chosen["user_id"]
         path = f"/api/meetings/{meeting_id}/agenda"
         print(f"[{database}] meeting {meeting_id} with {listings} listings; {concurrency} clients")
         service, baseline = [], []

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import socket
@@ -69,6 +70,20 @@ def cli(env: dict[str, str], *args: str) -> str:
         timeout=1800,
     )
     return done.stdout.strip()
+
+
+def prepare(env: dict[str, str], *args: str) -> dict[str, int]:
+    """Run ``benchmarks/prepare.py ARGS`` against the scratch database (its own process)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "prepare.py"), *args],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def free_port() -> int:

@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.agenda_throughput import busiest_meeting
-from benchmarks.harness import Result, cli, measure, scratch_database, server
+from benchmarks.harness import Result, cli, measure, prepare, scratch_database, server
 
 
 def latencies(env: dict[str, str], seconds: float) -> dict[str, Result]:
-    meeting_id, listings, user_id = busiest_meeting(env)
-    print(f"  busiest meeting {meeting_id}: {listings} listings")
-    headers = {"x-panel-user": str(user_id)}
+    chosen = prepare(env, "busiest")
+    meeting_id = chosen["meeting_id"]
+    print(f"  busiest meeting {meeting_id}: {chosen['listings']} listings")
+    headers = {"x-panel-user": str(chosen["user_id"])}
     with server(env, "panel_service.app:create_app") as base:
         return {
             "agenda": measure(f"{base}/api/meetings/{meeting_id}/agenda", headers, seconds, 1),
