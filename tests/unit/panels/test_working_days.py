@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from panel_service.panels.tables import Nation
 from panel_service.panels.working_days import (
@@ -54,3 +56,16 @@ def test_zero_days_is_the_same_day_and_negative_is_refused() -> None:
     assert add_working_days(date(2026, 4, 4), 0, Nation.ENGLAND) == date(2026, 4, 4)
     with pytest.raises(ValueError):
         add_working_days(date(2026, 4, 4), -1, Nation.ENGLAND)
+
+
+@given(
+    start=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+    days=st.integers(min_value=1, max_value=30),
+    nation=st.sampled_from(list(Nation)),
+)
+def test_a_deadline_is_a_working_day_exactly_that_many_working_days_on(
+    start: date, days: int, nation: Nation
+) -> None:
+    due = add_working_days(start, days, nation)
+    assert is_working_day(due, nation)
+    assert working_days_between(start, due, nation) == days
