@@ -24,12 +24,8 @@ from piccolo.engine.sqlite import dict_factory
 from piccolo.querystring import QueryString
 
 from panel_service.cases.rules import is_serial
-from panel_service.meetings.agenda import (
-    AgendaRead,
-    agenda_statements,
-    assemble_agenda,
-    perpetrators_of,
-)
+from panel_service.meetings.agenda import agenda_statements, assemble_agenda, perpetrators_of
+from panel_service.meetings.schemas import AgendaRead
 
 SERIAL_SQL = "SELECT perpetrator, victim, referral_date FROM marac_case WHERE perpetrator IN ({})"
 

@@ -9,8 +9,9 @@ from litestar.di import Provide
 
 from panel_service.accounts.actor import Actor
 from panel_service.meetings import attendance, lifecycle, listings, services, victim_voice
-from panel_service.meetings.agenda import AgendaRead, read_agenda
+from panel_service.meetings.agenda import read_agenda
 from panel_service.meetings.schemas import (
+    AgendaRead,
     AttendanceRead,
     AttendanceUpdate,
     ListingCreate,

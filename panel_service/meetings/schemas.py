@@ -14,6 +14,7 @@ from panel_service.meetings.tables import (
     MeetingStatus,
     VoiceNotObtainedReason,
 )
+from panel_service.panels.tables import PanelKind
 from panel_service.validation import Id, Name, ShortText, Text
 
 
@@ -132,3 +133,79 @@ class VictimVoiceRead(msgspec.Struct):
     contact_attempts: int
     submitted_by_id: int | None
     submitted_at: datetime
+
+
+class AgendaAction(msgspec.Struct):
+    id: int
+    agency_id: int
+    agency_name: str
+    owner_name: str
+    description: str
+    due_date: date
+    overdue: bool
+
+
+class AgendaCase(msgspec.Struct):
+    id: int
+    reference: str
+    victim_name: str
+    victim_date_of_birth: date | None
+    perpetrator_name: str
+    serial_perpetrator: bool
+    is_repeat: bool
+    dash_score: int | None
+    children: int
+    referral_date: date
+    referring_agency: str
+    assigned_idva_id: int | None
+
+
+class AgendaSubject(msgspec.Struct):
+    id: int
+    reference: str
+    name: str
+    serial_perpetrator: bool
+
+
+class AgendaItem(msgspec.Struct):
+    listing_id: int
+    position: int
+    section: str
+    kind: ListingKind
+    outcome: ListingOutcome
+    slot_start: datetime
+    slot_end: datetime
+    victim_voice: str
+    victim_voice_reason: str | None
+    case: AgendaCase | None
+    subject: AgendaSubject | None
+    open_actions: list[AgendaAction]
+
+
+class AgendaAttendance(msgspec.Struct):
+    agency_id: int | None
+    agency_name: str | None
+    status: AttendanceStatus
+    attendee_name: str
+    information_sent_on: date | None
+    confidentiality_signed: bool
+
+
+class AgendaRead(msgspec.Struct):
+    meeting_id: int
+    panel_id: int
+    panel_name: str
+    panel_kind: PanelKind
+    status: MeetingStatus
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    video_link: str
+    minutes_due_on: date
+    capacity: int
+    listed_cases: int
+    ready_to_publish: bool
+    agenda_ends_at: datetime
+    overruns: bool
+    items: list[AgendaItem]
+    attendance: list[AgendaAttendance]
