@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -56,6 +57,27 @@ async def _admin_execute(*statements: str) -> None:
             await connection.execute(statement)
     finally:
         await connection.close()
+
+
+def _postgres_problem() -> str | None:
+    try:
+        asyncio.run(_admin_execute("SELECT 1"))
+    except Exception as exc:
+        return f"PostgreSQL at {POSTGRES_ADMIN_URL} is not reachable ({exc})"
+    return None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Fail fast (PANEL_REQUIRE_POSTGRES=1) or say once why database tests are skipped."""
+    if BACKEND != "postgres":
+        return
+    problem = _postgres_problem()
+    if problem is None:
+        return
+    if os.environ.get("PANEL_REQUIRE_POSTGRES") == "1":
+        pytest.exit(f"{problem}; PANEL_REQUIRE_POSTGRES=1 makes that a failure", returncode=1)
+    if not hasattr(session.config, "workerinput"):
+        print(f"\n== {problem}: the database tests are skipped ==", file=sys.stderr)
 
 
 def _migrate() -> None:
