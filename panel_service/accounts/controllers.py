@@ -49,10 +49,13 @@ class UserController(Controller):
 class RepresentativeController(Controller):
     path = "/api/agencies/{agency_id:int}/representatives"
     tags = ["agencies"]
+    dependencies = {"page": Provide(provide_page, sync_to_thread=False)}
 
     @get()
-    async def list_representatives(self, actor: Actor, agency_id: int) -> list[RepresentativeRead]:
-        return await services.list_representatives(actor, agency_id)
+    async def list_representatives(
+        self, actor: Actor, agency_id: int, page: PageParams
+    ) -> Page[RepresentativeRead]:
+        return await services.list_representatives(actor, agency_id, page)
 
     @post()
     async def add_representative(

@@ -129,14 +129,19 @@ async def add_representative(
     return to_struct(found, RepresentativeRead)
 
 
-async def list_representatives(actor: Actor, agency_id: int) -> list[RepresentativeRead]:
+async def list_representatives(
+    actor: Actor, agency_id: int, page: PageParams
+) -> Page[RepresentativeRead]:
     await fetch_row(Agency, agency_id, "agency")
-    rows = (
-        await AgencyRepresentative.select(*_REPRESENTATIVE_COLUMNS)
-        .where(AgencyRepresentative.agency == agency_id)
-        .order_by(AgencyRepresentative.kind, AgencyRepresentative.id)
+    rows, total = await fetch_page(
+        AgencyRepresentative.select(*_REPRESENTATIVE_COLUMNS).order_by(
+            AgencyRepresentative.kind, AgencyRepresentative.id
+        ),
+        AgencyRepresentative.count(),
+        page,
+        AgencyRepresentative.agency == agency_id,
     )
-    return [to_struct(r, RepresentativeRead) for r in rows]
+    return Page.of([to_struct(r, RepresentativeRead) for r in rows], total, page)
 
 
 async def remove_representative(actor: Actor, agency_id: int, representative_id: int) -> None:

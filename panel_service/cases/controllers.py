@@ -97,8 +97,10 @@ class CaseController(Controller):
         return await services.record_dash_assessment(actor, case_id, data)
 
     @get("/{case_id:int}/dash-assessments")
-    async def list_dash_assessments(self, actor: Actor, case_id: int) -> list[DashAssessmentRead]:
-        return await services.list_dash_assessments(actor, case_id)
+    async def list_dash_assessments(
+        self, actor: Actor, case_id: int, page: PageParams
+    ) -> Page[DashAssessmentRead]:
+        return await services.list_dash_assessments(actor, case_id, page)
 
     @post("/{case_id:int}/children")
     async def add_child(self, actor: Actor, case_id: int, data: ChildCreate) -> ChildRead:

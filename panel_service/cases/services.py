@@ -189,6 +189,15 @@ async def update_case(actor: Actor, case_id: int, data: CaseUpdate) -> CaseRead:
     return await _read_case(case_id)
 
 
+_DASH_COLUMNS = (
+    DashAssessment.id,
+    DashAssessment.score,
+    DashAssessment.assessed_on,
+    DashAssessment.recorded_by.as_alias("recorded_by_id"),
+    DashAssessment.recorded_at,
+)
+
+
 async def record_dash_assessment(
     actor: Actor, case_id: int, data: DashAssessmentCreate
 ) -> DashAssessmentRead:
@@ -219,24 +228,27 @@ async def record_dash_assessment(
         )
         await assessment.save()
         await record_event(actor, "dash_assessed", "case", case_id, {"score": data.score})
-    return (await list_dash_assessments(actor, case_id))[-1]
+    found = (
+        await DashAssessment.select(*_DASH_COLUMNS)
+        .where(DashAssessment.id == assessment.id)
+        .first()
+    )
+    assert found is not None
+    return to_struct(found, DashAssessmentRead)
 
 
-async def list_dash_assessments(actor: Actor, case_id: int) -> list[DashAssessmentRead]:
+async def list_dash_assessments(
+    actor: Actor, case_id: int, page: PageParams
+) -> Page[DashAssessmentRead]:
     """Every DASH score recorded for the case, oldest first."""
     await _case_row(case_id)
-    rows = (
-        await DashAssessment.select(
-            DashAssessment.id,
-            DashAssessment.score,
-            DashAssessment.assessed_on,
-            DashAssessment.recorded_by.as_alias("recorded_by_id"),
-            DashAssessment.recorded_at,
-        )
-        .where(DashAssessment.case == case_id)
-        .order_by(DashAssessment.id)
+    rows, total = await fetch_page(
+        DashAssessment.select(*_DASH_COLUMNS).order_by(DashAssessment.id),
+        DashAssessment.count(),
+        page,
+        DashAssessment.case == case_id,
     )
-    return [to_struct(r, DashAssessmentRead) for r in rows]
+    return Page.of([to_struct(r, DashAssessmentRead) for r in rows], total, page)
 
 
 async def add_child(actor: Actor, case_id: int, data: ChildCreate) -> ChildRead:

@@ -47,6 +47,7 @@ from panel_service.meetings.schemas import (
     VictimVoiceSubmit,
 )
 from panel_service.meetings.tables import ListingOutcome, VoiceNotObtainedReason
+from panel_service.pagination import PageParams
 from panel_service.panels import services as panels
 from panel_service.panels.schedule import occurrences
 from panel_service.panels.schemas import PanelCreate
@@ -272,7 +273,8 @@ async def _sit(meeting_id: int, fixture: dict[str, Any], loaded: Loaded, due: da
     await lifecycle.publish_agenda(SYSTEM, meeting_id)
     await lifecycle.start_meeting(SYSTEM, meeting_id)
     agreed = []
-    for position, listing in enumerate(await listings.list_listings(SYSTEM, meeting_id)):
+    held = await listings.list_listings(SYSTEM, meeting_id, PageParams(limit=200, offset=0))
+    for position, listing in enumerate(held.items):
         await listings.set_listing_outcome(
             SYSTEM, listing.id, ListingOutcomeUpdate(outcome=ListingOutcome.HEARD)
         )

@@ -13,6 +13,7 @@ from panel_service.audit.services import record_event
 from panel_service.errors import Conflict, Invalid
 from panel_service.meetings.schemas import AttendanceRead, AttendanceUpdate, ObserverCreate
 from panel_service.meetings.tables import Attendance, AttendanceStatus, Meeting, MeetingStatus
+from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.records import fetch_row, require_exists, to_struct
 
 _COLUMNS = (
@@ -31,14 +32,15 @@ IN_THE_ROOM = (AttendanceStatus.PRESENT, AttendanceStatus.OBSERVER)
 CLOSED = (MeetingStatus.MINUTES_APPROVED, MeetingStatus.MINUTES_CIRCULATED, MeetingStatus.CANCELLED)
 
 
-async def list_attendance(actor: Actor, meeting_id: int) -> list[AttendanceRead]:
+async def list_attendance(actor: Actor, meeting_id: int, page: PageParams) -> Page[AttendanceRead]:
     await fetch_row(Meeting, meeting_id, "meeting")
-    rows = (
-        await Attendance.select(*_COLUMNS)
-        .where(Attendance.meeting == meeting_id)
-        .order_by(Attendance.id)
+    rows, total = await fetch_page(
+        Attendance.select(*_COLUMNS).order_by(Attendance.id),
+        Attendance.count(),
+        page,
+        Attendance.meeting == meeting_id,
     )
-    return [to_struct(r, AttendanceRead) for r in rows]
+    return Page.of([to_struct(r, AttendanceRead) for r in rows], total, page)
 
 
 async def _read_one(attendance_id: int) -> AttendanceRead:

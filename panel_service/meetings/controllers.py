@@ -108,16 +108,20 @@ class MeetingController(Controller):
         return await listings.roll_forward_actions(actor, meeting_id)
 
     @get("/{meeting_id:int}/listings")
-    async def list_listings(self, actor: Actor, meeting_id: int) -> list[ListingRead]:
-        return await listings.list_listings(actor, meeting_id)
+    async def list_listings(
+        self, actor: Actor, meeting_id: int, page: PageParams
+    ) -> Page[ListingRead]:
+        return await listings.list_listings(actor, meeting_id, page)
 
     @post("/{meeting_id:int}/listings")
     async def add_listing(self, actor: Actor, meeting_id: int, data: ListingCreate) -> ListingRead:
         return await listings.add_listing(actor, meeting_id, data)
 
     @get("/{meeting_id:int}/attendance")
-    async def list_attendance(self, actor: Actor, meeting_id: int) -> list[AttendanceRead]:
-        return await attendance.list_attendance(actor, meeting_id)
+    async def list_attendance(
+        self, actor: Actor, meeting_id: int, page: PageParams
+    ) -> Page[AttendanceRead]:
+        return await attendance.list_attendance(actor, meeting_id, page)
 
     @put("/{meeting_id:int}/attendance/{agency_id:int}")
     async def record_attendance(

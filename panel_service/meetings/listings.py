@@ -21,6 +21,7 @@ from panel_service.meetings.tables import (
     Meeting,
     MeetingStatus,
 )
+from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.panels.services import get_panel_row, settings_of
 from panel_service.panels.tables import Nation
 from panel_service.panels.working_days import add_working_days
@@ -47,15 +48,16 @@ async def get_listing(actor: Actor, listing_id: int) -> ListingRead:
     return to_struct(row, ListingRead)
 
 
-async def list_listings(actor: Actor, meeting_id: int) -> list[ListingRead]:
-    """Every listing of a meeting, in the order they were made (the agenda orders them)."""
+async def list_listings(actor: Actor, meeting_id: int, page: PageParams) -> Page[ListingRead]:
+    """A meeting's listings in the order they were made (the agenda orders them)."""
     await fetch_row(Meeting, meeting_id, "meeting")
-    rows = (
-        await Listing.select(*_LISTING_COLUMNS)
-        .where(Listing.meeting == meeting_id)
-        .order_by(Listing.id)
+    rows, total = await fetch_page(
+        Listing.select(*_LISTING_COLUMNS).order_by(Listing.id),
+        Listing.count(),
+        page,
+        Listing.meeting == meeting_id,
     )
-    return [to_struct(r, ListingRead) for r in rows]
+    return Page.of([to_struct(r, ListingRead) for r in rows], total, page)
 
 
 async def _listed_cases(meeting_id: int) -> int:

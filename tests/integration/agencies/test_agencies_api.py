@@ -93,7 +93,7 @@ def test_representatives_and_deputies_are_members_of_their_agency(client: Any) -
     assert ok(client.post(url, json={"user_id": outsider["id"]}), 422)["errors"][0]["field"] == (
         "user_id"
     )
-    assert [r["user_id"] for r in ok(client.get(url))] == [rep["id"]]
+    assert [r["user_id"] for r in ok(client.get(url))["items"]] == [rep["id"]]
 
 
 def test_a_user_email_is_unique_whatever_its_case(client: Any) -> None:

@@ -22,7 +22,7 @@ def _assess(client: Any, case_id: int, score: int, status: int = 201) -> Any:
 def test_the_referral_score_is_the_first_assessment(client: Any) -> None:
     panel = make_panel(client)
     case = make_case(client, panel["id"], dash_score=16)
-    [first] = ok(client.get(f"/api/cases/{case['id']}/dash-assessments"))
+    [first] = ok(client.get(f"/api/cases/{case['id']}/dash-assessments"))["items"]
     assert (first["score"], first["assessed_on"]) == (16, case["referral_date"])
 
 
@@ -34,7 +34,9 @@ def test_an_equal_or_higher_score_is_recorded_and_becomes_the_cases_score(client
     assert recorded["score"] == 19
     assert recorded["recorded_by_id"] is not None
     assert ok(client.get(f"/api/cases/{case['id']}"))["dash_score"] == 19
-    scores = [a["score"] for a in ok(client.get(f"/api/cases/{case['id']}/dash-assessments"))]
+    scores = [
+        a["score"] for a in ok(client.get(f"/api/cases/{case['id']}/dash-assessments"))["items"]
+    ]
     assert scores == [16, 16, 19]
 
 
@@ -45,7 +47,7 @@ def test_a_lower_score_is_refused_and_changes_nothing(client: Any) -> None:
     assert body["errors"][0]["field"] == "score"
     assert "raised" in body["message"] and "never lowered" in body["message"]
     assert ok(client.get(f"/api/cases/{case['id']}"))["dash_score"] == 16
-    assert len(ok(client.get(f"/api/cases/{case['id']}/dash-assessments"))) == 1
+    assert len(ok(client.get(f"/api/cases/{case['id']}/dash-assessments"))["items"]) == 1
 
 
 def test_a_case_referred_without_a_score_takes_its_first_assessment(client: Any) -> None:
@@ -56,7 +58,7 @@ def test_a_case_referred_without_a_score_takes_its_first_assessment(client: Any)
         dash_score=None,
         criteria=[{"criterion": "professional_judgement", "evidence": "Threats to kill"}],
     )
-    assert ok(client.get(f"/api/cases/{case['id']}/dash-assessments")) == []
+    assert ok(client.get(f"/api/cases/{case['id']}/dash-assessments"))["items"] == []
     _assess(client, case["id"], 0)
     assert ok(client.get(f"/api/cases/{case['id']}"))["dash_score"] == 0
 

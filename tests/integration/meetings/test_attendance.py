@@ -65,7 +65,7 @@ def test_an_agency_not_invited_by_default_is_added_once(client: Any) -> None:
     url = f"/api/meetings/{meeting['id']}/attendance/{extra['id']}"
     ok(client.put(url, json={"status": "present", "attendee_name": "Ed Ucation"}))
     ok(client.put(url, json={"status": "absent"}))
-    rows = ok(client.get(f"/api/meetings/{meeting['id']}/attendance"))
+    rows = ok(client.get(f"/api/meetings/{meeting['id']}/attendance"))["items"]
     assert [r["status"] for r in rows if r["agency_id"] == extra["id"]] == ["absent"]
 
 

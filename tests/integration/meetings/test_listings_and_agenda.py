@@ -93,7 +93,7 @@ def test_a_full_meeting_refuses_further_listings(client: Any) -> None:
     response = client.post(f"/api/meetings/{meeting['id']}/listings", json={"case_id": extra["id"]})
     body = ok(response, 409)
     assert "full" in body["message"]
-    assert len(ok(client.get(f"/api/meetings/{meeting['id']}/listings"))) == 2
+    assert len(ok(client.get(f"/api/meetings/{meeting['id']}/listings"))["items"]) == 2
 
 
 def test_a_withdrawn_listing_frees_its_place(client: Any) -> None:
@@ -253,7 +253,7 @@ def test_incomplete_actions_roll_forward_to_the_next_meeting_of_the_same_panel(
     list_case(client, second["id"], relisted["id"])
 
     move(client, first["id"], "publish-agenda", "start", "close")
-    listings = ok(client.get(f"/api/meetings/{second['id']}/listings"))
+    listings = ok(client.get(f"/api/meetings/{second['id']}/listings"))["items"]
     assert sorted((entry["case_id"], entry["kind"]) for entry in listings) == sorted(
         [(open_case["id"], "actions_review"), (relisted["id"], "new")]
     )

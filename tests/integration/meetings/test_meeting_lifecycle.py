@@ -15,7 +15,7 @@ def test_a_new_meeting_invites_the_panels_default_agencies(client: Any) -> None:
     police, housing = make_agency(client), make_agency(client, "housing")
     panel = make_panel(client, agency_ids=[police["id"], housing["id"]])
     meeting = make_meeting(client, panel["id"])
-    attendance = ok(client.get(f"/api/meetings/{meeting['id']}/attendance"))
+    attendance = ok(client.get(f"/api/meetings/{meeting['id']}/attendance"))["items"]
     assert {(a["agency_id"], a["status"]) for a in attendance} == {
         (police["id"], "invited"),
         (housing["id"], "invited"),
@@ -69,7 +69,7 @@ def test_rescheduling_keeps_the_meeting_and_its_listings(client: Any) -> None:
     assert moved["id"] == meeting["id"]
     assert moved["starts_at"] == "2026-12-10T10:00:00Z"
     assert moved["venue"] == "Town Hall"
-    listings = ok(client.get(f"/api/meetings/{meeting['id']}/listings"))
+    listings = ok(client.get(f"/api/meetings/{meeting['id']}/listings"))["items"]
     assert [entry["id"] for entry in listings] == [listing["id"]]
 
 
