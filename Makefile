@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Test workers: the machines we run on have two cores.
 WORKERS ?= 2
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean
+.PHONY: install run test test-sqlite test-postgres lint bench bench-large clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ lint: install
 
 bench: install
 	$(PY) benchmarks/agenda_throughput.py
+
+bench-large: install
+	$(PY) benchmarks/large_data_latency.py
 
 clean:
 	rm -rf $(VENV) var
