@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import cli, measure, prepare, scratch_database, server
+from benchmarks.harness import cli, measure, prepare, scratch_database, server, signed_in
 
 TARGETS = {"sqlite": 0.6, "postgres": 0.8}
 
@@ -28,15 +28,13 @@ def run(database: str, seconds: float, rounds: int, concurrency: int) -> float:
     with scratch_database(database) as env:
         print(cli(env, "load-synthetic", "--cases", "3000", "--actions", "30000"))
         chosen = prepare(env, "agenda", "40")
-        meeting_id, listings, user_id = chosen["meeting_id"], chosen["listings"], chosen["user_id"]
+        meeting_id, listings = chosen["meeting_id"], chosen["listings"]
         path = f"/api/meetings/{meeting_id}/agenda"
         print(f"[{database}] meeting {meeting_id} with {listings} listings; {concurrency} clients")
         service, baseline = [], []
         for _ in range(rounds):
             with server(env, "panel_service.app:create_app") as base:
-                service.append(
-                    measure(base + path, {"x-panel-user": str(user_id)}, seconds, concurrency)
-                )
+                service.append(measure(base + path, signed_in(chosen), seconds, concurrency))
             with server(env, "benchmarks.baseline_app:create_baseline") as base:
                 baseline.append(measure(base + path, None, seconds, concurrency))
         for label, results in (("service", service), ("baseline (bare driver)", baseline)):

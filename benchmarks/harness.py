@@ -18,9 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import asyncpg
+
+from panel_service.accounts.sessions import LOOPBACK_COOKIE
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -72,7 +75,7 @@ def cli(env: dict[str, str], *args: str) -> str:
     return done.stdout.strip()
 
 
-def prepare(env: dict[str, str], *args: str) -> dict[str, int]:
+def prepare(env: dict[str, str], *args: str) -> dict[str, Any]:
     """Run ``benchmarks/prepare.py ARGS`` against the scratch database (its own process)."""
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "prepare.py"), *args],
@@ -84,6 +87,11 @@ def prepare(env: dict[str, str], *args: str) -> dict[str, int]:
         timeout=600,
     )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def signed_in(prepared: dict[str, Any]) -> dict[str, str]:
+    """Request headers carrying the prepared session (the loopback cookie: plain http)."""
+    return {"cookie": f"{LOOPBACK_COOKIE}={prepared['session']}"}
 
 
 def free_port() -> int:

@@ -19,14 +19,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import Result, cli, measure, prepare, scratch_database, server
+from benchmarks.harness import (
+    Result,
+    cli,
+    measure,
+    prepare,
+    scratch_database,
+    server,
+    signed_in,
+)
 
 
 def latencies(env: dict[str, str], seconds: float) -> dict[str, Result]:
     chosen = prepare(env, "busiest")
     meeting_id = chosen["meeting_id"]
     print(f"  busiest meeting {meeting_id}: {chosen['listings']} listings")
-    headers = {"x-panel-user": str(chosen["user_id"])}
+    headers = signed_in(chosen)
     with server(env, "panel_service.app:create_app") as base:
         return {
             "agenda": measure(f"{base}/api/meetings/{meeting_id}/agenda", headers, seconds, 1),

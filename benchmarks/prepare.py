@@ -5,7 +5,8 @@ scratch database.
     python benchmarks/prepare.py busiest      # the meeting with the most listings
     python benchmarks/prepare.py agenda 40    # an upcoming meeting with 40 listings
 
-Prints one JSON object: meeting_id, listings, user_id (a coordinator to act as).
+Prints one JSON object: meeting_id, listings, session (a signed-in coordinator's session
+token, sent as the loopback cookie: the servers listen on http://127.0.0.1).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from panel_service.accounts.actor import SYSTEM
+from panel_service.accounts.sessions import start_session
 from panel_service.db import fetch, get_engine
 from panel_service.meetings.listings import add_listing
 from panel_service.meetings.schemas import ListingCreate, VictimVoiceSubmit
@@ -76,6 +78,7 @@ async def agenda_of(size: int) -> int:
 
 
 async def main(mode: str, size: int) -> dict[str, Any]:
+    """Choose the meeting and sign a coordinator in."""
     engine = get_engine()
     await engine.start_connection_pool()
     try:
@@ -90,7 +93,8 @@ async def main(mode: str, size: int) -> dict[str, Any]:
             "SELECT id FROM app_user WHERE role = {} AND active ORDER BY id LIMIT 1",
             "coordinator",
         )
-        return {"meeting_id": meeting_id, "listings": listings[0]["n"], "user_id": user[0]["id"]}
+        token, _ = await start_session(user[0]["id"], verified=True)
+        return {"meeting_id": meeting_id, "listings": listings[0]["n"], "session": token}
     finally:
         await engine.close_connection_pool()
 

@@ -12,7 +12,11 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
 from panel_service.accounts.actor import provide_actor
-from panel_service.accounts.controllers import RepresentativeController, UserController
+from panel_service.accounts.controllers import (
+    AuthController,
+    RepresentativeController,
+    UserController,
+)
 from panel_service.actions.controllers import ActionController, ListingActionController
 from panel_service.agencies.controllers import AgencyController
 from panel_service.audit.controllers import AuditEventController
@@ -50,6 +54,7 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=[
             health,
+            AuthController,
             AgencyController,
             AuditEventController,
             PanelController,

@@ -35,6 +35,16 @@ def _run(action: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(wrapped())
 
 
+def _run_refusing(action: Callable[[], Awaitable[T]]) -> T:
+    """``_run``, turning a refusal into a one-line error instead of a traceback."""
+    from panel_service.errors import DomainError
+
+    try:
+        return _run(action)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+
+
 @click.group()
 def main() -> None:
     """Panel Service: MARACs and domestic-abuse perpetrator panels."""
@@ -65,20 +75,50 @@ def load_demo() -> None:
 @click.option("--name", "full_name", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in _roles()]))
 @click.option("--agency-id", type=int, default=None)
-def create_user(email: str, full_name: str, role: str, agency_id: int | None) -> None:
-    """Add a user (the first administrator is made this way)."""
+@click.password_option(help="asked for if not given; at least 12 characters")
+def create_user(
+    email: str, full_name: str, role: str, agency_id: int | None, password: str
+) -> None:
+    """Add a user with a password (the first administrator is made this way). They set up
+    two-factor sign-in at their first sign-in."""
     from panel_service.accounts.actor import SYSTEM
     from panel_service.accounts.schemas import UserCreate
     from panel_service.accounts.services import create_user as create
+    from panel_service.accounts.sign_in import set_password
     from panel_service.accounts.tables import Role
-    from panel_service.errors import DomainError
 
     data = UserCreate(email=email, full_name=full_name, role=Role(role), agency_id=agency_id)
-    try:
-        user = _run(lambda: create(SYSTEM, data))
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
+
+    async def create_with_password() -> Any:
+        from panel_service import db
+
+        async with db.transaction():
+            user = await create(SYSTEM, data)
+            await set_password(SYSTEM, user.id, password)
+        return user
+
+    user = _run_refusing(create_with_password)
     click.echo(f"created user {user.id} <{user.email}> ({user.role.value})")
+
+
+@main.command("set-password")
+@click.option("--email", required=True)
+@click.password_option(help="asked for if not given; at least 12 characters")
+def set_password_command(email: str, password: str) -> None:
+    """Set a user's password (ends all their sessions)."""
+    from panel_service.accounts.actor import SYSTEM
+    from panel_service.accounts.sign_in import set_password
+    from panel_service.accounts.tables import User
+    from panel_service.errors import NotFound
+
+    async def set_it() -> None:
+        row = await User.select(User.id).where(User.email == email.strip().lower()).first()
+        if row is None:
+            raise NotFound(f"no user with email {email}")
+        await set_password(SYSTEM, row["id"], password)
+
+    _run_refusing(set_it)
+    click.echo(f"password set for {email}")
 
 
 @main.command("load-synthetic")
@@ -88,13 +128,8 @@ def create_user(email: str, full_name: str, role: str, agency_id: int | None) ->
 def load_synthetic(cases: int, actions: int, seed: int) -> None:
     """Load a large synthetic data set (a big police force over ten years)."""
     from panel_service.demo.synthetic import load_synthetic_data
-    from panel_service.errors import DomainError
 
-    try:
-        summary = _run(lambda: load_synthetic_data(cases=cases, actions=actions, seed=seed))
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
-    click.echo(summary)
+    click.echo(_run_refusing(lambda: load_synthetic_data(cases=cases, actions=actions, seed=seed)))
 
 
 @main.command()

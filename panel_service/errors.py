@@ -53,6 +53,12 @@ class PermissionDenied(DomainError):
     code = "forbidden"
 
 
+class CsrfRejected(PermissionDenied):
+    """A state change from a browser session without its CSRF token."""
+
+    code = "csrf_failed"
+
+
 class NotAuthenticated(DomainError):
     status_code = 401
     code = "not_authenticated"

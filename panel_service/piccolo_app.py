@@ -4,7 +4,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from panel_service.accounts.tables import AgencyRepresentative, User
+from panel_service.accounts.tables import AgencyRepresentative, RecoveryCode, User, UserSession
 from panel_service.actions.tables import Action, ActionStatusChange
 from panel_service.agencies.tables import Agency
 from panel_service.audit.tables import AuditEvent
@@ -24,6 +24,8 @@ from panel_service.panels.tables import Panel, PanelAgency
 TABLES = [
     Agency,
     User,
+    UserSession,
+    RecoveryCode,
     AgencyRepresentative,
     Panel,
     PanelAgency,

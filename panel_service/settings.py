@@ -26,6 +26,8 @@ class Settings:
     debug: bool
     max_page_size: int
     max_request_body_bytes: int
+    session_idle_minutes: int
+    session_absolute_hours: int
 
     @property
     def uses_postgres(self) -> bool:
@@ -53,6 +55,8 @@ def read_settings() -> Settings:
         debug=os.environ.get("PANEL_DEBUG", "") == "1",
         max_page_size=_int("PANEL_MAX_PAGE_SIZE", 200),
         max_request_body_bytes=_int("PANEL_MAX_REQUEST_BODY_BYTES", 1_000_000),
+        session_idle_minutes=_int("PANEL_SESSION_IDLE_MINUTES", 30),
+        session_absolute_hours=_int("PANEL_SESSION_ABSOLUTE_HOURS", 12),
     )
 
 

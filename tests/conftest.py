@@ -144,15 +144,16 @@ def app_client(fresh_database: None) -> Iterator[Any]:
 
     from panel_service.app import create_app
 
-    with TestClient(create_app()) as client:
+    # https, as in production: the session cookie is __Host- and Secure.
+    with TestClient(create_app(), base_url="https://testserver.local") as client:
         yield client
 
 
 @pytest.fixture
 def client(app_client: Any) -> Any:
     """The app, acting as a panel coordinator (most API tests act as one)."""
-    from tests.support.accounts import make_user
+    from tests.support.accounts import act_as, make_user
 
     coordinator = make_user(app_client, role="coordinator", full_name="Coral Coordinator")
-    app_client.headers["x-panel-user"] = str(coordinator["id"])
+    act_as(app_client, coordinator["id"])
     return app_client

@@ -1,22 +1,21 @@
-"""Who is acting. Every service verb takes an ``Actor``.
-
-Until sign-in lands (issue 3) the API identifies the caller by the ``X-Panel-User``
-header (a user id). That is identification, not authentication: the service binds to
-127.0.0.1 by default and must not be exposed before sign-in replaces this resolver.
-"""
+"""Who is acting. Every service verb takes an ``Actor``; here it is resolved from the
+session cookie, refusing unknown, expired or revoked sessions, sessions that have not
+given the second factor, and browser state changes without the session's CSRF token."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 import msgspec
 from litestar import Request
 
-from panel_service import db
+from panel_service.accounts.sessions import Session, find_session, session_token
 from panel_service.accounts.tables import Role
-from panel_service.errors import NotAuthenticated
+from panel_service.errors import CsrfRejected, NotAuthenticated
 
-ACTOR_HEADER = "x-panel-user"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Actor(msgspec.Struct, frozen=True):
@@ -29,22 +28,27 @@ class Actor(msgspec.Struct, frozen=True):
 SYSTEM = Actor(user_id=None, label="system")
 
 
+async def provide_session(request: Request[Any, Any, Any]) -> Session:
+    """The caller's live session (second factor given or not); CSRF-checked for changes."""
+    token = session_token(request)
+    session = await find_session(token) if token else None
+    if session is None:
+        raise NotAuthenticated("sign in first (POST /api/auth/sign-in)")
+    if request.method not in SAFE_METHODS and not hmac.compare_digest(
+        request.headers.get(CSRF_HEADER, ""), session.csrf_token
+    ):
+        raise CsrfRejected(f"send the session's CSRF token in the {CSRF_HEADER} header")
+    return session
+
+
 async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
-    """Resolve the acting user from the request, refusing unknown or disabled users."""
-    raw = request.headers.get(ACTOR_HEADER, "").strip()
-    if not raw.isdigit():
-        raise NotAuthenticated(f"send the acting user's id in the {ACTOR_HEADER} header")
-    # Hand-written: it runs on every request, and Piccolo's query building costs more
-    # than the lookup itself.
-    rows = await db.fetch(
-        "SELECT id, full_name, role, agency, active FROM app_user WHERE id = {}", int(raw)
-    )
-    row = rows[0] if rows else None
-    if row is None or not row["active"]:
-        raise NotAuthenticated("unknown or disabled user")
+    """The acting user, from a session that has given the second factor."""
+    session = await provide_session(request)
+    if not session.verified:
+        raise NotAuthenticated("finish setting up two-factor sign-in first (/api/auth/totp)")
     return Actor(
-        user_id=row["id"],
-        label=row["full_name"],
-        role=Role(row["role"]),
-        agency_id=row["agency"],
+        user_id=session.user_id,
+        label=session.full_name,
+        role=session.role,
+        agency_id=session.agency_id,
     )

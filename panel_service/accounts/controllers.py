@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import Provide
 
 from panel_service.accounts import services
-from panel_service.accounts.actor import Actor
+from panel_service.accounts import sign_in as signing
+from panel_service.accounts.actor import Actor, provide_session
 from panel_service.accounts.schemas import (
     RepresentativeCreate,
     RepresentativeRead,
     UserCreate,
     UserRead,
     UserUpdate,
+)
+from panel_service.accounts.sessions import (
+    Session,
+    clear_session_cookie,
+    session_token,
+    set_session_cookie,
 )
 from panel_service.accounts.tables import Role
 from panel_service.pagination import Page, PageParams, provide_page
@@ -68,3 +77,56 @@ class RepresentativeController(Controller):
         self, actor: Actor, agency_id: int, representative_id: int
     ) -> None:
         await services.remove_representative(actor, agency_id, representative_id)
+
+
+class AuthController(Controller):
+    """Signing in and out, and setting up the second factor. A session that has not yet
+    given the second factor may use these routes and no others."""
+
+    path = "/api/auth"
+    tags = ["sign-in"]
+    dependencies = {"session": Provide(provide_session)}
+
+    @post("/sign-in", status_code=200)
+    async def sign_in(
+        self, request: Request[Any, Any, Any], data: signing.SignInRequest
+    ) -> Response[signing.SignedIn]:
+        """Password, plus the TOTP (or a recovery) code once two-factor is set up. Any
+        session the browser had ends and a new one starts."""
+        signed_in, token = await signing.sign_in(data, session_token(request))
+        response = Response(signed_in)
+        set_session_cookie(response, request, token)
+        return response
+
+    @post("/sign-out", status_code=200)
+    async def sign_out(
+        self, request: Request[Any, Any, Any], session: Session
+    ) -> Response[dict[str, str]]:
+        token = session_token(request)
+        assert token is not None
+        await signing.sign_out(session, token)
+        response: Response[dict[str, str]] = Response({"status": "signed out"})
+        clear_session_cookie(response, request)
+        return response
+
+    @get("/me")
+    async def whoami(self, session: Session) -> signing.SignedIn:
+        """Who this session belongs to, its CSRF token and whether two-factor is done."""
+        return signing.whoami(session)
+
+    @post("/totp/enrol", status_code=200)
+    async def enrol_totp(self, session: Session) -> signing.TotpEnrolment:
+        """A new secret and its QR code for an authenticator app."""
+        return await signing.enrol_totp(session)
+
+    @post("/totp/confirm", status_code=200)
+    async def confirm_totp(
+        self, session: Session, data: signing.TotpConfirm
+    ) -> signing.RecoveryCodes:
+        """The first code from the app switches two-factor on; returns recovery codes once."""
+        return await signing.confirm_totp(session, data)
+
+    @put("/password", status_code=204)
+    async def change_password(self, session: Session, data: signing.PasswordChange) -> None:
+        """Change your own password; every session you have ends (sign in again)."""
+        await signing.change_password(session, data)

@@ -13,6 +13,7 @@ from panel_service.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
+from panel_service.accounts.sessions import end_user_sessions
 from panel_service.accounts.tables import AgencyRepresentative, Role, User
 from panel_service.agencies.tables import Agency
 from panel_service.audit.services import record_event
@@ -90,6 +91,8 @@ async def update_user(actor: Actor, user_id: int, data: UserUpdate) -> UserRead:
         if changes:
             await User.update(cast(dict[Any, Any], changes)).where(User.id == user_id)
             await record_event(actor, "updated", "user", user_id, {"fields": sorted(changes)})
+        if changes.get("active") is False:
+            await end_user_sessions(user_id)  # disabling a user ends their sessions at once
     return await get_user(actor, user_id)
 
 

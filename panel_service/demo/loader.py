@@ -19,6 +19,7 @@ import msgspec
 from panel_service import db
 from panel_service.accounts import services as accounts
 from panel_service.accounts.actor import SYSTEM, Actor
+from panel_service.accounts.credentials import hash_password
 from panel_service.accounts.schemas import RepresentativeCreate, UserCreate
 from panel_service.accounts.tables import RepresentativeKind, Role, User
 from panel_service.actions import services as actions
@@ -54,6 +55,7 @@ from panel_service.panels.schemas import PanelCreate
 from panel_service.settings import PROJECT_ROOT
 
 FIXTURE = PROJECT_ROOT / "fixtures" / "demo.json"
+DEMO_PASSWORD = "panel-demo-password"  # noqa: S105 - published on purpose: demo data only
 # The statuses reported for actions agreed at the older past meeting, in turn: the mix a
 # coordinator chases (some done, one not possible, one simply not done, some still open).
 REPORTED = [
@@ -103,11 +105,15 @@ async def load_demo_data(today: date | None = None) -> str:
 
 
 async def _sign_ins(fixture: dict[str, Any]) -> str:
-    keys = {"coordinator", "chair", "idva1", "rep_police", "case_manager", "admin"}
-    emails = [u["email"] for u in fixture["users"] if u["key"] in keys]
-    rows = await User.select(User.id, User.role, User.email).where(User.email.is_in(emails))
-    lines = [f"  X-Panel-User: {r['id']:<4} {r['role']:<22} {r['email']}" for r in rows]
-    return "demo users (until sign-in arrives, send the header):\n" + "\n".join(sorted(lines))
+    """One demo sign-in per role (every demo user has the same password)."""
+    shown: dict[str, str] = {}
+    for user in fixture["users"]:
+        shown.setdefault(user["role"], user["email"])
+    lines = [f"  {role:<22} {email}" for role, email in shown.items()]
+    return (
+        f"demo sign-ins (password {DEMO_PASSWORD!r}; two-factor is off for demo users only):\n"
+        + "\n".join(lines)
+    )
 
 
 async def _load_people_and_panels(fixture: dict[str, Any], loaded: Loaded) -> None:
@@ -131,6 +137,11 @@ async def _load_people_and_panels(fixture: dict[str, Any], loaded: Loaded) -> No
                 loaded.agencies[u["agency"]],
                 RepresentativeCreate(user_id=user.id, kind=RepresentativeKind(u["represents"])),
             )
+    # Demo users, and only they, may sign in without a second factor. One Argon2 hash
+    # serves them all: they share the published demo password.
+    await User.update(
+        {User.password_hash: hash_password(DEMO_PASSWORD), User.demo_account: True}
+    ).where(User.id.is_in(list(loaded.users.values())))
     for p in fixture["panels"]:
         body = {k: v for k, v in p.items() if k not in ("key", "invited")}
         body["invited_agency_ids"] = [loaded.agencies[k] for k in p["invited"]]

@@ -30,6 +30,20 @@ def make_user(client: Any, role: str, agency_id: int | None = None, **fields: An
     return msgspec.to_builtins(user)
 
 
+def act_as(client: Any, user_id: int) -> None:
+    """Sign ``client`` in as the user: a real server-side session, second factor given
+    (the sign-in steps themselves are tested in tests/integration/accounts)."""
+    from panel_service.accounts.sessions import SECURE_COOKIE, start_session
+
+    token, csrf = on_app_loop(client, start_session, user_id, True)
+    client.cookies.set(SECURE_COOKIE, token, domain="testserver.local")
+    client.headers["x-csrf-token"] = csrf
+
+
+def acting_user_id(client: Any) -> int:
+    return int(ok(client.get("/api/auth/me"))["user_id"])
+
+
 def make_agency(client: Any, agency_type: str = "police", **fields: Any) -> Any:
     n = next(_counter)
     body = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from tests.support.accounts import make_agency
+from tests.support.accounts import acting_user_id, make_agency
 from tests.support.calls import ok, on_app_loop
 from tests.support.cases import make_case, make_subject
 from tests.support.meetings import list_case, make_meeting, move, record_voice
@@ -88,5 +88,5 @@ def call_service(client: Any, fn: Any, *args: Any) -> Any:
     """Call an actions service as the client's acting user (to pass a fixed ``today``)."""
     from panel_service.accounts.actor import Actor
 
-    actor = Actor(user_id=int(client.headers["x-panel-user"]), label="Coral Coordinator")
+    actor = Actor(user_id=acting_user_id(client), label="Coral Coordinator")
     return on_app_loop(client, fn, actor, *args)

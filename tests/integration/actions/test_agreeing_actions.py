@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.accounts import make_agency, make_user
+from tests.support.accounts import acting_user_id, make_agency, make_user
 from tests.support.actions import (
     action_body,
     action_row_counts,
@@ -40,7 +40,7 @@ def test_an_action_is_agreed_for_the_listed_case_and_opens_its_history(client: A
     assert action["due_date"] == "2026-12-17"
     assert action["status"] == "open"
     assert [(h["from_status"], h["to_status"]) for h in action["history"]] == [(None, "open")]
-    assert action["history"][0]["changed_by_id"] == int(client.headers["x-panel-user"])
+    assert action["history"][0]["changed_by_id"] == acting_user_id(client)
 
 
 def test_agreeing_an_action_is_audited(client: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.accounts import make_agency, make_user
+from tests.support.accounts import act_as, acting_user_id, make_agency, make_user
 from tests.support.calls import ok
 from tests.support.cases import audit_verbs, make_case
 from tests.support.panels import make_panel
@@ -69,12 +69,9 @@ def test_perpetrator_panel_staff_are_refused_contact_details_and_the_refusal_is_
     case = make_case(client, panel["id"], victim_contact=CONTACT)
     drive = make_agency(client, "perpetrator_programme")
     case_manager = make_user(client, "case_manager", agency_id=drive["id"])
-    as_case_manager = {"x-panel-user": str(case_manager["id"])}
-    ok(client.get(f"/api/cases/{case['id']}/victim-contact", headers=as_case_manager), 403)
-    ok(
-        client.put(
-            f"/api/cases/{case['id']}/victim-contact", json=CONTACT, headers=as_case_manager
-        ),
-        403,
-    )
+    coordinator_id = acting_user_id(client)
+    act_as(client, case_manager["id"])
+    ok(client.get(f"/api/cases/{case['id']}/victim-contact"), 403)
+    ok(client.put(f"/api/cases/{case['id']}/victim-contact", json=CONTACT), 403)
+    act_as(client, coordinator_id)
     assert audit_verbs(client, "case", case["id"]) == ["created", "refused", "refused"]

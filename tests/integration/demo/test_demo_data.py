@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tests.support.accounts import act_as
 from tests.support.calls import ok, on_app_loop
 
 
@@ -23,7 +24,7 @@ def _coordinator(client: Any) -> None:
         assert row is not None
         return int(row["id"])
 
-    client.headers["x-panel-user"] = str(on_app_loop(client, find))
+    act_as(client, on_app_loop(client, find))
 
 
 def _all(client: Any, url: str, **params: Any) -> list[Any]:
