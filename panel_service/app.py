@@ -23,6 +23,7 @@ from panel_service.audit.controllers import AuditEventController
 from panel_service.cases.controllers import CaseController, PersonController, SubjectController
 from panel_service.db import get_engine
 from panel_service.errors import EXCEPTION_HANDLERS
+from panel_service.http_security import http_security
 from panel_service.meetings.controllers import (
     CaseListingController,
     ListingController,
@@ -51,6 +52,7 @@ def health() -> dict[str, str]:
 
 def create_app() -> Litestar:
     settings = get_settings()
+    security = http_security(settings)
     return Litestar(
         route_handlers=[
             health,
@@ -71,6 +73,8 @@ def create_app() -> Litestar:
         ],
         dependencies={"actor": Provide(provide_actor)},
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=security.middleware,
+        before_send=security.before_send,
         lifespan=[database_pool],
         openapi_config=OpenAPIConfig(
             title="Panel Service",

@@ -8,12 +8,19 @@ Every error response has the same shape::
 
 from __future__ import annotations
 
+import logging
 import re
+import secrets
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Scope
+
+CORRELATION_ID_HEADER = "X-Correlation-Id"
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -109,8 +116,55 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     return Response(content=_body(status, code, exc.detail, []), status_code=status)
 
 
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response[Any]:
+    """A response in the one error shape, for refusals made outside a route handler."""
+    return Response(content=_body(status, code, message, []), status_code=status, headers=headers)
+
+
+def correlation_id(scope: Scope) -> str:
+    """This request's reference, made on first use, for error messages and the logs.
+
+    Always made here, never taken from the request: a caller-chosen reference could point
+    an investigator at someone else's log lines.
+    """
+    state = scope.setdefault("state", {})
+    if "panel_correlation_id" not in state:
+        state["panel_correlation_id"] = secrets.token_hex(8)
+    reference: str = state["panel_correlation_id"]
+    return reference
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Log an unexpected failure under a reference and tell the caller only that reference.
+
+    Exception text can carry case data or internals, so it goes to the log, never the body.
+    """
+    reference = correlation_id(request.scope)
+    # Method and path only: bodies and query strings can carry case data.
+    logger.exception(
+        "Unhandled error (reference %s) on %s %s",
+        reference,
+        request.method,
+        request.scope["path"],
+        exc_info=exc,
+    )
+    return error_response(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "internal_error",
+        f"Something went wrong; quote reference {reference}.",
+        headers={CORRELATION_ID_HEADER: reference},
+    )
+
+
+# Litestar picks a handler by status code first, then by the exception's MRO, so the more
+# specific handlers above still win; the 500 key also catches HTTPExceptions with status
+# 500 (e.g. ImproperlyConfiguredException), whose detail names internals.
 EXCEPTION_HANDLERS: Any = {
     DomainError: domain_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
+    HTTP_500_INTERNAL_SERVER_ERROR: internal_error_handler,
+    Exception: internal_error_handler,
 }

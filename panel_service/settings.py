@@ -28,6 +28,12 @@ class Settings:
     max_request_body_bytes: int
     session_idle_minutes: int
     session_absolute_hours: int
+    trust_proxy: bool = False
+    """Believe ``X-Forwarded-Proto``/``-For``: only when every request arrives via our proxy."""
+    sign_in_rate_per_minute: int = 10
+    """Sign-in and TOTP attempts allowed per client address and path each minute."""
+    token_rate_per_minute: int = 20
+    """API-token requests allowed per client address each minute."""
 
     @property
     def uses_postgres(self) -> bool:
@@ -57,6 +63,9 @@ def read_settings() -> Settings:
         max_request_body_bytes=_int("PANEL_MAX_REQUEST_BODY_BYTES", 1_000_000),
         session_idle_minutes=_int("PANEL_SESSION_IDLE_MINUTES", 30),
         session_absolute_hours=_int("PANEL_SESSION_ABSOLUTE_HOURS", 12),
+        trust_proxy=os.environ.get("PANEL_TRUST_PROXY", "") == "1",
+        sign_in_rate_per_minute=_int("PANEL_SIGN_IN_RATE_PER_MINUTE", 10),
+        token_rate_per_minute=_int("PANEL_TOKEN_RATE_PER_MINUTE", 20),
     )
 
 
