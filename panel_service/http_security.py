@@ -105,7 +105,9 @@ class SecurityHeaders:
 
     trust_proxy: bool
 
-    def __call__(self, message: Message, scope: Scope) -> None:
+    async def __call__(self, message: Message, scope: Scope) -> None:
+        # Async on purpose: Litestar runs a sync hook in a worker thread for every message,
+        # which cost a third of the agenda's throughput.
         if message["type"] != "http.response.start":
             return
         headers = list(message.get("headers", []))
