@@ -189,6 +189,20 @@ def _person(spec: dict[str, Any], referral: date, index: int) -> dict[str, Any]:
     return person
 
 
+def _contact(index: int) -> dict[str, Any]:
+    """Restricted contact details: invented, with Ofcom's drama numbers (07700 900xxx)."""
+    return {
+        "address": f"{index + 2} Example Road, Northtown",
+        "postcode": f"NT{index % 9 + 1} {index % 10}EX",
+        "phone": f"07700 900{index:03d}",
+        "safe_to_call": index % 3 != 0,
+        "safe_times": "Weekdays 10:00-14:00, while he is at work",
+        "safe_contacts": "Her sister",
+        "unsafe_contacts": "His mother",
+        "feared_people": "Her ex-partner and his brother",
+    }
+
+
 async def _load_cases(fixture: dict[str, Any], loaded: Loaded, today: date) -> None:
     for index, spec in enumerate(fixture["cases"]):
         meeting = spec["meeting"]
@@ -221,11 +235,13 @@ async def _load_cases(fixture: dict[str, Any], loaded: Loaded, today: date) -> N
         else:
             body["victim"] = _person(spec["victim"], referral, index)
             body["relationship"] = spec["relationship"]
+            body["victim_contact"] = _contact(index)
             body["children"] = [
                 {
                     "date_of_birth": _years_before(referral, 2 + 3 * n, index).isoformat(),
                     "relationship_to_victim": "son" if n % 2 else "daughter",
                     "relationship_to_perpetrator": "son" if n % 2 else "daughter",
+                    "school": f"Example {'Primary' if n % 2 else 'Academy'} School {index}",
                 }
                 for n in range(spec["children"])
             ]
