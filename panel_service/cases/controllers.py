@@ -10,6 +10,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 
 from panel_service.accounts.actor import Actor
+from panel_service.audit.schemas import AuditEventRead
 from panel_service.cases import contact, people, services, subjects
 from panel_service.cases.schemas import (
     CaseCreate,
@@ -95,6 +96,13 @@ class CaseController(Controller):
         self, actor: Actor, case_id: int, data: DashAssessmentCreate
     ) -> DashAssessmentRead:
         return await services.record_dash_assessment(actor, case_id, data)
+
+    @get("/{case_id:int}/access-log")
+    async def case_access_log(
+        self, actor: Actor, case_id: int, page: PageParams
+    ) -> Page[AuditEventRead]:
+        """Who viewed or changed this case (coordinators and chairs)."""
+        return await services.case_access_log(actor, case_id, page)
 
     @get("/{case_id:int}/dash-assessments")
     async def list_dash_assessments(

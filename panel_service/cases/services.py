@@ -14,7 +14,8 @@ from piccolo.query.functions.aggregate import Count
 from panel_service import db
 from panel_service.accounts.actor import Actor
 from panel_service.accounts.tables import Role
-from panel_service.audit.services import record_event
+from panel_service.audit.schemas import AuditEventRead
+from panel_service.audit.services import list_events, record_event
 from panel_service.cases.people import (
     perpetrator_view,
     person_rows,
@@ -264,3 +265,17 @@ async def add_child(actor: Actor, case_id: int, data: ChildCreate) -> ChildRead:
         relationship_to_victim=data.relationship_to_victim,
         relationship_to_perpetrator=data.relationship_to_perpetrator,
     )
+
+
+# Who may see who looked at a case.
+ACCESS_LOG_READERS = frozenset({Role.COORDINATOR, Role.CHAIR})
+
+
+async def case_access_log(actor: Actor, case_id: int, page: PageParams) -> Page[AuditEventRead]:
+    """Who viewed or changed this case and when, newest first: for coordinators and chairs.
+    Anyone else gets 404 (a 403 would confirm the case exists), and the refusal is logged."""
+    if actor.role not in ACCESS_LOG_READERS:
+        await record_event(actor, "refused", "case", case_id, {"what": "access_log"})
+        raise NotFound(f"case {case_id} not found")
+    await _case_row(case_id)
+    return await list_events(actor, page, record_type="case", record_id=case_id)
