@@ -16,7 +16,7 @@ from panel_service.accounts.tables import Role
 from panel_service.audit.services import record_event
 from panel_service.cases.schemas import ChildSchool, VictimContactRead, VictimContactWrite
 from panel_service.cases.tables import Case, Child, VictimContact
-from panel_service.errors import NotFound, PermissionDenied
+from panel_service.errors import NotFound
 from panel_service.records import fetch_row
 
 # Perpetrator-panel staff and agency representatives never see where a victim is.
@@ -41,7 +41,8 @@ async def _refuse_unless_allowed(actor: Actor, case_id: int) -> None:
         return
     # Written outside any transaction so the refusal itself stays on record.
     await record_event(actor, "refused", "case", case_id, {"what": "victim_contact"})
-    raise PermissionDenied("your role may not see a victim's contact details")
+    # 404, as for any record outside the caller's scope: a 403 would confirm it exists.
+    raise NotFound(f"case {case_id} not found")
 
 
 async def get_victim_contact(actor: Actor, case_id: int) -> VictimContactRead:
