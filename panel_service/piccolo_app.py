@@ -19,7 +19,7 @@ from panel_service.cases.tables import (
     VictimContact,
 )
 from panel_service.meetings.tables import Attendance, Listing, Meeting, VictimVoice
-from panel_service.panels.tables import Panel, PanelAgency
+from panel_service.panels.tables import Panel, PanelAgency, PanelStaff
 
 TABLES = [
     Agency,
@@ -29,6 +29,7 @@ TABLES = [
     AgencyRepresentative,
     Panel,
     PanelAgency,
+    PanelStaff,
     Person,
     VictimContact,
     Case,

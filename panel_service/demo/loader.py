@@ -51,7 +51,7 @@ from panel_service.meetings.tables import ListingOutcome, VoiceNotObtainedReason
 from panel_service.pagination import PageParams
 from panel_service.panels import services as panels
 from panel_service.panels.schedule import occurrences
-from panel_service.panels.schemas import PanelCreate
+from panel_service.panels.schemas import PanelCreate, StaffAdd
 from panel_service.settings import PROJECT_ROOT
 
 FIXTURE = PROJECT_ROOT / "fixtures" / "demo.json"
@@ -147,6 +147,8 @@ async def _load_people_and_panels(fixture: dict[str, Any], loaded: Loaded) -> No
         body["invited_agency_ids"] = [loaded.agencies[k] for k in p["invited"]]
         panel = await panels.create_panel(SYSTEM, msgspec.convert(body, PanelCreate))
         loaded.panels[p["key"]] = panel.id
+        for runner in ("coordinator", "chair"):
+            await panels.add_staff(SYSTEM, panel.id, StaffAdd(user_id=loaded.users[runner]))
 
 
 async def _load_meetings(loaded: Loaded, today: date) -> None:

@@ -5,14 +5,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, delete, get, patch, post
 from litestar.di import Provide
 from litestar.params import Parameter
 
 from panel_service.accounts.actor import Actor
 from panel_service.pagination import Page, PageParams, provide_page
 from panel_service.panels import services
-from panel_service.panels.schemas import PanelCreate, PanelRead, PanelUpdate, Sitting
+from panel_service.panels.schemas import (
+    PanelCreate,
+    PanelRead,
+    PanelUpdate,
+    Sitting,
+    StaffAdd,
+    StaffRead,
+)
 from panel_service.panels.tables import PanelKind
 
 
@@ -52,3 +59,16 @@ class PanelController(Controller):
         if start.tzinfo is None:
             start = start.replace(tzinfo=UTC)
         return await services.upcoming_sittings(actor, panel_id, start, count)
+
+    @get("/{panel_id:int}/staff")
+    async def list_staff(self, actor: Actor, panel_id: int, page: PageParams) -> Page[StaffRead]:
+        """The coordinators and chairs who run the panel."""
+        return await services.list_staff(actor, panel_id, page)
+
+    @post("/{panel_id:int}/staff")
+    async def add_staff(self, actor: Actor, panel_id: int, data: StaffAdd) -> StaffRead:
+        return await services.add_staff(actor, panel_id, data)
+
+    @delete("/{panel_id:int}/staff/{user_id:int}")
+    async def remove_staff(self, actor: Actor, panel_id: int, user_id: int) -> None:
+        await services.remove_staff(actor, panel_id, user_id)

@@ -98,3 +98,14 @@ class PanelRead(msgspec.Struct):
 class Sitting(msgspec.Struct):
     starts_at: datetime
     ends_at: datetime
+
+
+class StaffAdd(msgspec.Struct, forbid_unknown_fields=True):
+    user_id: Id
+
+
+class StaffRead(msgspec.Struct):
+    user_id: int
+    full_name: str
+    email: str
+    role: str

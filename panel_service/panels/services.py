@@ -9,6 +9,7 @@ import msgspec
 
 from panel_service import db
 from panel_service.accounts.actor import Actor
+from panel_service.accounts.tables import Role, User
 from panel_service.agencies.tables import Agency
 from panel_service.audit.services import record_event
 from panel_service.errors import Conflict, Invalid, NotFound
@@ -20,9 +21,11 @@ from panel_service.panels.schemas import (
     PanelSettings,
     PanelUpdate,
     Sitting,
+    StaffAdd,
+    StaffRead,
 )
-from panel_service.panels.tables import Panel, PanelAgency, PanelKind
-from panel_service.records import fetch_row, set_fields
+from panel_service.panels.tables import Panel, PanelAgency, PanelKind, PanelStaff
+from panel_service.records import fetch_row, set_fields, to_struct
 
 SETTING_FIELDS = tuple(PanelSettings.__struct_fields__)
 
@@ -180,3 +183,59 @@ async def upcoming_sittings(
             limit=limit,
         )
     ]
+
+
+# Who runs a panel; scoping to "their panels" reads this.
+STAFF_ROLES = (Role.COORDINATOR.value, Role.CHAIR.value)
+_STAFF_COLUMNS = (
+    PanelStaff.user.as_alias("user_id"),
+    PanelStaff.user.full_name.as_alias("full_name"),
+    PanelStaff.user.email.as_alias("email"),
+    PanelStaff.user.role.as_alias("role"),
+)
+
+
+async def add_staff(actor: Actor, panel_id: int, data: StaffAdd) -> StaffRead:
+    """Make an active coordinator or chair one of the people who run this panel."""
+    async with db.transaction():
+        await get_panel_row(panel_id)
+        user = await fetch_row(User, data.user_id, "user")
+        if not user["active"] or user["role"] not in STAFF_ROLES:
+            raise Invalid("panel staff are active coordinators or chairs", field="user_id")
+        taken = PanelStaff.exists().where(
+            (PanelStaff.panel == panel_id) & (PanelStaff.user == data.user_id)
+        )
+        if await taken:
+            raise Conflict("already on this panel's staff", field="user_id")
+        await PanelStaff.insert(PanelStaff(panel=panel_id, user=data.user_id))
+        await record_event(actor, "staff_added", "panel", panel_id, {"user_id": data.user_id})
+    row = (
+        await PanelStaff.select(*_STAFF_COLUMNS)
+        .where((PanelStaff.panel == panel_id) & (PanelStaff.user == data.user_id))
+        .first()
+    )
+    assert row is not None
+    return to_struct(row, StaffRead)
+
+
+async def list_staff(actor: Actor, panel_id: int, page: PageParams) -> Page[StaffRead]:
+    await get_panel_row(panel_id)
+    rows, total = await fetch_page(
+        PanelStaff.select(*_STAFF_COLUMNS).order_by(PanelStaff.id),
+        PanelStaff.count(),
+        page,
+        PanelStaff.panel == panel_id,
+    )
+    return Page.of([to_struct(r, StaffRead) for r in rows], total, page)
+
+
+async def remove_staff(actor: Actor, panel_id: int, user_id: int) -> None:
+    async with db.transaction():
+        removed = (
+            await PanelStaff.delete()
+            .where((PanelStaff.panel == panel_id) & (PanelStaff.user == user_id))
+            .returning(PanelStaff.id)
+        )
+        if not removed:
+            raise NotFound(f"user {user_id} is not on panel {panel_id}'s staff")
+        await record_event(actor, "staff_removed", "panel", panel_id, {"user_id": user_id})

@@ -9,6 +9,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from panel_service.accounts.tables import User
 from panel_service.agencies.tables import Agency
 
 
@@ -67,3 +68,11 @@ class PanelAgency(Table, tablename="panel_agency"):
     id: Serial
     panel = ForeignKey(null=False, references=Panel, on_delete=OnDelete.restrict, index=True)
     agency = ForeignKey(null=False, references=Agency, on_delete=OnDelete.restrict, index=True)
+
+
+class PanelStaff(Table, tablename="panel_staff"):
+    """A coordinator or chair who runs a panel: their panels are the ones they may see."""
+
+    id: Serial
+    panel = ForeignKey(null=False, references=Panel, on_delete=OnDelete.restrict, index=True)
+    user = ForeignKey(null=False, references=User, on_delete=OnDelete.restrict, index=True)
