@@ -82,6 +82,7 @@ def create_user(
     """Add a user with a password (the first administrator is made this way). They set up
     two-factor sign-in at their first sign-in."""
     from panel_service.accounts.actor import SYSTEM
+    from panel_service.accounts.credentials import check_new_password
     from panel_service.accounts.schemas import UserCreate
     from panel_service.accounts.services import create_user as create
     from panel_service.accounts.sign_in import set_password
@@ -90,11 +91,11 @@ def create_user(
     data = UserCreate(email=email, full_name=full_name, role=Role(role), agency_id=agency_id)
 
     async def create_with_password() -> Any:
-        from panel_service import db
-
-        async with db.transaction():
-            user = await create(SYSTEM, data)
-            await set_password(SYSTEM, user.id, password)
+        # The password is checked first, so a refused one creates nothing; set_password then
+        # hashes outside any write transaction (Argon2 must not hold SQLite's one writer).
+        check_new_password(password, email)
+        user = await create(SYSTEM, data)
+        await set_password(SYSTEM, user.id, password)
         return user
 
     user = _run_refusing(create_with_password)
