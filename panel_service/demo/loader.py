@@ -77,6 +77,8 @@ class Loaded:
     panels: dict[str, int] = field(default_factory=dict)
     meetings: dict[str, dict[str, Any]] = field(default_factory=dict)
     cases: dict[str, Any] = field(default_factory=dict)
+    # The IDVA who records the demo's victim voices (looked up once, not per voice).
+    idva: Actor = SYSTEM
 
 
 def _years_before(day: date, years: int, extra_days: int) -> date:
@@ -137,6 +139,7 @@ async def _load_people_and_panels(fixture: dict[str, Any], loaded: Loaded) -> No
                 loaded.agencies[u["agency"]],
                 RepresentativeCreate(user_id=user.id, kind=RepresentativeKind(u["represents"])),
             )
+    loaded.idva = await _as_user(loaded.users["idva1"])
     # Demo users, and only they, may sign in without a second factor. One Argon2 hash
     # serves them all: they share the published demo password.
     await User.update(
@@ -265,7 +268,6 @@ async def _load_cases(fixture: dict[str, Any], loaded: Loaded, today: date) -> N
 async def _record_voice(listing_id: int, voice: str, referral: date, loaded: Loaded) -> None:
     if voice == "missing":
         return
-    idva = await _as_user(loaded.users["idva1"])
     if voice == "obtained":
         data = VictimVoiceSubmit(
             views="Wants the police marker kept on the address and to stay in her home.",
@@ -281,7 +283,7 @@ async def _record_voice(listing_id: int, voice: str, referral: date, loaded: Loa
             not_obtained_reason=reason,
             contact_attempts=3 if reason == VoiceNotObtainedReason.NO_SAFE_CONTACT else 0,
         )
-    await victim_voice.record_victim_voice(idva, listing_id, data)
+    await victim_voice.record_victim_voice(loaded.idva, listing_id, data)
 
 
 async def _as_user(user_id: int) -> Actor:
