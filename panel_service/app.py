@@ -13,6 +13,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from panel_service.accounts.actor import provide_actor
 from panel_service.accounts.controllers import (
+    ApiTokenController,
     AuthController,
     RepresentativeController,
     UserController,
@@ -57,6 +58,7 @@ def create_app() -> Litestar:
         route_handlers=[
             health,
             AuthController,
+            ApiTokenController,
             AgencyController,
             AuditEventController,
             PanelController,

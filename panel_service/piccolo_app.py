@@ -4,7 +4,13 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from panel_service.accounts.tables import AgencyRepresentative, RecoveryCode, User, UserSession
+from panel_service.accounts.tables import (
+    AgencyRepresentative,
+    ApiToken,
+    RecoveryCode,
+    User,
+    UserSession,
+)
 from panel_service.actions.tables import Action, ActionStatusChange
 from panel_service.agencies.tables import Agency
 from panel_service.audit.tables import AuditEvent
@@ -27,6 +33,7 @@ TABLES = [
     UserSession,
     RecoveryCode,
     AgencyRepresentative,
+    ApiToken,
     Panel,
     PanelAgency,
     PanelStaff,

@@ -7,10 +7,13 @@ from typing import Any
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import Provide
 
-from panel_service.accounts import services
+from panel_service.accounts import services, tokens
 from panel_service.accounts import sign_in as signing
 from panel_service.accounts.actor import Actor, provide_session
 from panel_service.accounts.schemas import (
+    ApiTokenCreate,
+    ApiTokenIssued,
+    ApiTokenRead,
     RepresentativeCreate,
     RepresentativeRead,
     UserCreate,
@@ -130,3 +133,23 @@ class AuthController(Controller):
     async def change_password(self, session: Session, data: signing.PasswordChange) -> None:
         """Change your own password; every session you have ends (sign in again)."""
         await signing.change_password(session, data)
+
+
+class ApiTokenController(Controller):
+    """Tokens for integrations (administrators); the token shows once, at creation."""
+
+    path = "/api/auth/tokens"
+    tags = ["auth"]
+    dependencies = {"page": Provide(provide_page, sync_to_thread=False)}
+
+    @post()
+    async def create_token(self, actor: Actor, data: ApiTokenCreate) -> ApiTokenIssued:
+        return await tokens.create_token(actor, data)
+
+    @get()
+    async def list_tokens(self, actor: Actor, page: PageParams) -> Page[ApiTokenRead]:
+        return await tokens.list_tokens(actor, page)
+
+    @post("/{token_id:int}/revoke", status_code=200)
+    async def revoke_token(self, actor: Actor, token_id: int) -> ApiTokenRead:
+        return await tokens.revoke_token(actor, token_id)

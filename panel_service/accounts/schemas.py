@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -46,3 +47,32 @@ class RepresentativeRead(msgspec.Struct):
     full_name: str
     email: str
     kind: RepresentativeKind
+
+
+TokenPermission = Literal["meetings:read", "actions:read", "actions:report"]
+
+
+class ApiTokenCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    agency_id: Id
+    permissions: Annotated[list[TokenPermission], msgspec.Meta(min_length=1, max_length=3)]
+    expires_at: datetime | None = None
+
+
+class ApiTokenRead(msgspec.Struct):
+    id: int
+    name: str
+    agency_id: int
+    permissions: list[str]
+    created_by_id: int | None
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiTokenIssued(msgspec.Struct):
+    """The token itself appears here once, at creation, and never again."""
+
+    token: str
+    details: ApiTokenRead

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
 from panel_service.accounts.schemas import (
     RepresentativeCreate,
@@ -16,7 +16,7 @@ from panel_service.accounts.schemas import (
 from panel_service.accounts.sessions import end_user_sessions
 from panel_service.accounts.tables import AgencyRepresentative, Role, User
 from panel_service.agencies.tables import Agency
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.errors import Conflict, Invalid, NotFound
 from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.records import fetch_row, require_exists, set_fields, to_struct
@@ -42,6 +42,7 @@ def _check_role_agency(role: Role, agency_id: int | None) -> None:
 
 async def create_user(actor: Actor, data: UserCreate) -> UserRead:
     """Add a user. Email addresses are unique, compared without case."""
+    await access.require(actor, access.Record.USER, access.Right.CREATE)
     email = data.email.lower()
     _check_role_agency(data.role, data.agency_id)
     async with db.transaction():
@@ -58,6 +59,7 @@ async def create_user(actor: Actor, data: UserCreate) -> UserRead:
 
 
 async def get_user(actor: Actor, user_id: int) -> UserRead:
+    await access.check(actor, access.Record.USER, user_id)
     row = await User.select(*_USER_COLUMNS).where(User.id == user_id).first()
     if row is None:
         raise NotFound(f"user {user_id} not found")
@@ -71,6 +73,7 @@ async def list_users(
         User.select(*_USER_COLUMNS).order_by(User.full_name),
         User.count(),
         page,
+        await access.visible(actor, access.Record.USER),
         User.role == role.value if role else None,
         User.agency == agency_id if agency_id else None,
     )
@@ -78,6 +81,7 @@ async def list_users(
 
 
 async def update_user(actor: Actor, user_id: int, data: UserUpdate) -> UserRead:
+    await access.check(actor, access.Record.USER, user_id, access.Right.MANAGE)
     changes: dict[str, Any] = set_fields(data)
     async with db.transaction():
         current = await fetch_row(User, user_id, "user")
@@ -110,6 +114,7 @@ async def add_representative(
     actor: Actor, agency_id: int, data: RepresentativeCreate
 ) -> RepresentativeRead:
     """Name a member of the agency as its representative or as a deputy."""
+    await access.check(actor, access.Record.AGENCY, agency_id, access.Right.MANAGE)
     async with db.transaction():
         await fetch_row(Agency, agency_id, "agency")
         user = await fetch_row(User, data.user_id, "user")
@@ -135,6 +140,7 @@ async def add_representative(
 async def list_representatives(
     actor: Actor, agency_id: int, page: PageParams
 ) -> Page[RepresentativeRead]:
+    await access.check(actor, access.Record.AGENCY, agency_id)
     await fetch_row(Agency, agency_id, "agency")
     rows, total = await fetch_page(
         AgencyRepresentative.select(*_REPRESENTATIVE_COLUMNS).order_by(
@@ -148,6 +154,7 @@ async def list_representatives(
 
 
 async def remove_representative(actor: Actor, agency_id: int, representative_id: int) -> None:
+    await access.check(actor, access.Record.AGENCY, agency_id, access.Right.MANAGE)
     async with db.transaction():
         row = await fetch_row(AgencyRepresentative, representative_id, "representative")
         if row["agency"] != agency_id:

@@ -72,7 +72,8 @@ def clear_session_cookie(response: Response[Any], request: Request[Any, Any, Any
     response.delete_cookie(key=cookie_name(request), path="/")
 
 
-def _aware(value: Any) -> datetime:
+def as_aware(value: Any) -> datetime:
+    """A timestamp as read back from either database, as an aware datetime (UTC if naive)."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -96,7 +97,7 @@ async def find_session(token: str, now: datetime | None = None) -> Session | Non
     if not rows:
         return None
     row = rows[0]
-    last_seen, created = _aware(row["last_seen_at"]), _aware(row["created_at"])
+    last_seen, created = as_aware(row["last_seen_at"]), as_aware(row["created_at"])
     expired = now - last_seen > timedelta(
         minutes=settings.session_idle_minutes
     ) or now - created > timedelta(hours=settings.session_absolute_hours)

@@ -35,7 +35,7 @@ from panel_service.accounts.sessions import (
     start_session,
 )
 from panel_service.accounts.tables import RecoveryCode, Role, User
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.errors import Conflict, Invalid, NotAuthenticated
 from panel_service.records import fetch_row
 

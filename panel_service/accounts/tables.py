@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -75,3 +75,19 @@ class AgencyRepresentative(Table, tablename="agency_representative"):
     agency = ForeignKey(null=False, references=Agency, on_delete=OnDelete.restrict, index=True)
     user = ForeignKey(null=False, references=User, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=20, choices=RepresentativeKind)
+
+
+class ApiToken(Table, tablename="api_token"):
+    """A credential for an integration: acts for one agency, within a set of permissions.
+    The token itself is shown once; the table keeps its hash."""
+
+    id: Serial
+    name = Varchar(length=100)
+    agency = ForeignKey(null=False, references=Agency, on_delete=OnDelete.restrict, index=True)
+    permissions = JSON(default=[])
+    token_hash = Varchar(length=64, unique=True, secret=True)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.restrict)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+    last_used_at = Timestamptz(null=True, default=None)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
 from panel_service.accounts.tables import User
 from panel_service.actions.queries import read_action
@@ -24,7 +24,7 @@ from panel_service.actions.schemas import (
 )
 from panel_service.actions.tables import Action, ActionCategory, ActionStatus, ActionStatusChange
 from panel_service.agencies.tables import Agency
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.errors import Conflict, Invalid, NotFound
 from panel_service.meetings.listings import SITTING_STATUSES
 from panel_service.meetings.tables import Listing, ListingOutcome, Meeting, MeetingStatus
@@ -165,6 +165,7 @@ async def agree_action(
 ) -> ActionDetail:
     """Record an action the panel agreed for a listed case or perpetrator subject; it opens
     with the first entry of its status history."""
+    await access.check(actor, access.Record.LISTING, listing_id, access.Right.MANAGE)
     description = check_description(data.description)
     async with db.transaction():
         listing = await _sitting(listing_id)
@@ -204,6 +205,7 @@ async def update_action(
 ) -> ActionDetail:
     """Change an open action's description, due date or owner; a closed one is final until
     it is reopened."""
+    await access.check(actor, access.Record.ACTION, action_id, access.Right.MANAGE)
     changes: dict[str, Any] = set_fields(data)
     if "description" in changes:
         changes["description"] = check_description(changes["description"])
@@ -254,6 +256,7 @@ async def set_action_status(
 ) -> ActionDetail:
     """Record the owning agency's outcome (or a reopening) and add it to the history. The
     closed outcomes are dated ``today``; reopening clears the date and the outcome note."""
+    await access.check(actor, access.Record.ACTION, action_id, access.Right.REPORT)
     today = today or date.today()
     note = data.note.strip()
     async with db.transaction():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
 from panel_service.agencies.schemas import AgencyCreate, AgencyRead, AgencyUpdate
 from panel_service.agencies.tables import Agency, AgencyType
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.errors import Conflict
 from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.records import fetch_row, set_fields, to_struct
@@ -24,6 +24,7 @@ async def _refuse_duplicate_name(name: str, except_id: int | None = None) -> Non
 
 async def create_agency(actor: Actor, data: AgencyCreate) -> AgencyRead:
     """Register an agency that sits at panels."""
+    await access.require(actor, access.Record.AGENCY, access.Right.CREATE)
     async with db.transaction():
         await _refuse_duplicate_name(data.name)
         row = Agency(
@@ -39,12 +40,14 @@ async def create_agency(actor: Actor, data: AgencyCreate) -> AgencyRead:
 
 
 async def get_agency(actor: Actor, agency_id: int) -> AgencyRead:
+    await access.check(actor, access.Record.AGENCY, agency_id)
     return to_struct(await fetch_row(Agency, agency_id, "agency"), AgencyRead)
 
 
 async def list_agencies(
     actor: Actor, page: PageParams, agency_type: AgencyType | None = None
 ) -> Page[AgencyRead]:
+    await access.require(actor, access.Record.AGENCY)
     rows, total = await fetch_page(
         Agency.select().output(load_json=True).order_by(Agency.name),
         Agency.count(),
@@ -55,6 +58,7 @@ async def list_agencies(
 
 
 async def update_agency(actor: Actor, agency_id: int, data: AgencyUpdate) -> AgencyRead:
+    await access.check(actor, access.Record.AGENCY, agency_id, access.Right.MANAGE)
     changes: dict[str, Any] = set_fields(data)
     async with db.transaction():
         await fetch_row(Agency, agency_id, "agency")
@@ -70,6 +74,7 @@ async def update_agency(actor: Actor, agency_id: int, data: AgencyUpdate) -> Age
 
 async def delete_agency(actor: Actor, agency_id: int) -> None:
     """Delete an agency nobody refers to; one with any records is refused (deactivate it)."""
+    await access.check(actor, access.Record.AGENCY, agency_id, access.Right.MANAGE)
     try:
         async with db.transaction():
             await fetch_row(Agency, agency_id, "agency")

@@ -1,7 +1,8 @@
 """The victim's contact details and the children's schools: restricted fields.
 
 They are kept out of every other response; reading them is audited separately
-("viewed_restricted"), and only roles that contact or protect the victim may do it.
+("viewed_restricted"), and only the people who contact or protect the victim may do it
+(see ``panel_service.access``).
 """
 
 from __future__ import annotations
@@ -10,17 +11,13 @@ from typing import Any, cast
 
 import msgspec
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
-from panel_service.accounts.tables import Role
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.cases.schemas import ChildSchool, VictimContactRead, VictimContactWrite
 from panel_service.cases.tables import Case, Child, VictimContact
 from panel_service.errors import NotFound
 from panel_service.records import fetch_row
-
-# Perpetrator-panel staff and agency representatives never see where a victim is.
-RESTRICTED_READERS = frozenset({Role.COORDINATOR, Role.CHAIR, Role.IDVA})
 
 
 async def store_victim_contact(person_id: int, data: VictimContactWrite) -> None:
@@ -34,20 +31,9 @@ async def store_victim_contact(person_id: int, data: VictimContactWrite) -> None
         await VictimContact(person=person_id, **values).save()
 
 
-async def _refuse_unless_allowed(actor: Actor, case_id: int) -> None:
-    # Judged on the role alone, before the case is looked up, so a refusal does not
-    # reveal whether the case exists.
-    if actor.role in RESTRICTED_READERS:
-        return
-    # Written outside any transaction so the refusal itself stays on record.
-    await record_event(actor, "refused", "case", case_id, {"what": "victim_contact"})
-    # 404, as for any record outside the caller's scope: a 403 would confirm it exists.
-    raise NotFound(f"case {case_id} not found")
-
-
 async def get_victim_contact(actor: Actor, case_id: int) -> VictimContactRead:
     """The case's victim's contact details and the children's schools (audited)."""
-    await _refuse_unless_allowed(actor, case_id)
+    await access.check(actor, access.Record.CASE, case_id, access.Right.VIEW_RESTRICTED)
     case = await fetch_row(Case, case_id, "case")
     contact = await VictimContact.select().where(VictimContact.person == case["victim"]).first()
     if contact is None:
@@ -76,7 +62,7 @@ async def put_victim_contact(
 ) -> VictimContactRead:
     """Replace the victim's contact details (they belong to the victim, so every case of
     theirs shows the same ones)."""
-    await _refuse_unless_allowed(actor, case_id)
+    await access.check(actor, access.Record.CASE, case_id, access.Right.EDIT_RESTRICTED)
     async with db.transaction():
         case = await fetch_row(Case, case_id, "case")
         await store_victim_contact(case["victim"], data)

@@ -10,9 +10,9 @@ from typing import Any, cast
 import msgspec
 from piccolo.columns.combination import WhereRaw
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.cases.rules import age_on, is_serial
 from panel_service.cases.schemas import (
     CasePerpetratorRead,
@@ -104,6 +104,7 @@ async def _read_person(person_id: int) -> PersonRead:
 
 async def get_person(actor: Actor, person_id: int) -> PersonRead:
     """One person; reading them is recorded in the audit trail."""
+    await access.check(actor, access.Record.PERSON, person_id)
     person = await _read_person(person_id)
     await record_event(actor, "viewed", "person", person_id)
     return person
@@ -126,7 +127,11 @@ async def search_people(actor: Actor, page: PageParams, q: str | None = None) ->
             pattern,
         )
     rows, total = await fetch_page(
-        Person.select().order_by(Person.full_name, Person.id), Person.count(), page, matches
+        Person.select().order_by(Person.full_name, Person.id),
+        Person.count(),
+        page,
+        await access.visible(actor, access.Record.PERSON),
+        matches,
     )
     serial = await serial_perpetrator_ids([r["id"] for r in rows])
     return Page.of(
@@ -138,6 +143,7 @@ async def search_people(actor: Actor, page: PageParams, q: str | None = None) ->
 
 async def update_person(actor: Actor, person_id: int, data: PersonUpdate) -> PersonRead:
     """Correct a person's name, aliases, date of birth or diversity details."""
+    await access.check(actor, access.Record.PERSON, person_id, access.Right.MANAGE)
     changes: dict[str, Any] = {
         k: v.value if hasattr(v, "value") else v for k, v in set_fields(data).items()
     }

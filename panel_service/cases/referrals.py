@@ -9,11 +9,11 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
 from panel_service.accounts.tables import Role
 from panel_service.agencies.tables import Agency
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.cases.contact import store_victim_contact
 from panel_service.cases.people import add_person, require_person
 from panel_service.cases.rules import (
@@ -109,6 +109,12 @@ async def refer_case(actor: Actor, data: CaseCreate) -> int:
     """Check a referral and write the case with its criteria, first DASH assessment,
     children and victim contact details; returns the new case's id."""
     check_awareness(data.victim_aware, data.victim_not_aware_reason)
+    for field, person_id in (
+        ("victim_id", data.victim_id),
+        ("perpetrator_id", data.perpetrator_id),
+    ):
+        if person_id is not None:
+            await access.check(actor, access.Record.PERSON, person_id, field=field)
     async with db.transaction():
         settings = await _marac_settings(data.panel_id)
         await require_exists(Agency, data.referring_agency_id, "referring_agency_id", "agency")

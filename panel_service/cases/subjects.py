@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
 from panel_service.accounts.tables import Role
 from panel_service.agencies.tables import Agency
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.cases.drive import (
     assess_eligibility,
     check_decision,
@@ -87,6 +87,16 @@ async def _check_victims(
 async def create_subject(actor: Actor, data: SubjectCreate) -> SubjectRead:
     """Refer a perpetrator to a perpetrator panel, recording whether they are eligible
     (criterion by criterion) as the referral stands when it is received."""
+    await access.check(
+        actor, access.Record.PANEL, data.panel_id, access.Right.RUN, field="panel_id"
+    )
+    if data.person_id is not None:
+        await access.check(actor, access.Record.PERSON, data.person_id, field="person_id")
+    for index, link in enumerate(data.victims):
+        field = f"victims[{index}]"
+        await access.check(actor, access.Record.PERSON, link.victim_id, field=f"{field}.victim_id")
+        if link.case_id is not None:
+            await access.check(actor, access.Record.CASE, link.case_id, field=f"{field}.case_id")
     if (data.person_id is None) == (data.person is None):
         raise Invalid("give either person_id or person, not both or neither", field="person_id")
     async with db.transaction():
@@ -150,6 +160,7 @@ async def create_subject(actor: Actor, data: SubjectCreate) -> SubjectRead:
 
 async def get_subject(actor: Actor, subject_id: int, now: datetime | None = None) -> SubjectRead:
     """One perpetrator subject with eligibility and clocks (as at ``now``); audited."""
+    await access.check(actor, access.Record.SUBJECT, subject_id)
     subject = await read_subject(subject_id, now or datetime.now(UTC))
     await record_event(actor, "viewed", "perpetrator_subject", subject_id)
     return subject
@@ -169,6 +180,7 @@ async def list_subjects(
         .order_by(PerpetratorSubject.referral_received_at, PerpetratorSubject.id, ascending=False),
         PerpetratorSubject.count(),
         page,
+        await access.visible(actor, access.Record.SUBJECT),
         PerpetratorSubject.panel == panel_id if panel_id is not None else None,
         PerpetratorSubject.status == status.value if status is not None else None,
     )
@@ -178,6 +190,7 @@ async def list_subjects(
 
 async def decide_subject(actor: Actor, subject_id: int, data: SubjectDecision) -> SubjectRead:
     """Accept a referral onto a pathway with a case manager, or turn it down."""
+    await access.check(actor, access.Record.SUBJECT, subject_id, access.Right.MANAGE)
     async with db.transaction():
         row = await subject_row(subject_id)
         if row["status"] != SubjectStatus.REFERRED.value:
@@ -218,6 +231,7 @@ async def decide_subject(actor: Actor, subject_id: int, data: SubjectDecision) -
 async def record_milestones(actor: Actor, subject_id: int, data: SubjectMilestones) -> SubjectRead:
     """Record when key agencies were contacted, the initial risk assessment was done and
     the intervention plan was signed off (by a service manager)."""
+    await access.check(actor, access.Record.SUBJECT, subject_id, access.Right.EDIT)
     changes = set_fields(data)
     signed_on, signed_by = "plan_signed_off_on" in changes, "plan_signed_off_by_id" in changes
     if signed_on != signed_by:

@@ -52,6 +52,7 @@ from panel_service.pagination import PageParams
 from panel_service.panels import services as panels
 from panel_service.panels.schedule import occurrences
 from panel_service.panels.schemas import PanelCreate, StaffAdd
+from panel_service.panels.tables import PanelKind
 from panel_service.settings import PROJECT_ROOT
 
 FIXTURE = PROJECT_ROOT / "fixtures" / "demo.json"
@@ -77,8 +78,8 @@ class Loaded:
     panels: dict[str, int] = field(default_factory=dict)
     meetings: dict[str, dict[str, Any]] = field(default_factory=dict)
     cases: dict[str, Any] = field(default_factory=dict)
-    # The IDVA who records the demo's victim voices (looked up once, not per voice).
-    idva: Actor = SYSTEM
+    # The IDVAs, by fixture key, as the actors who record their cases' victim voices.
+    idvas: dict[str, Actor] = field(default_factory=dict)
 
 
 def _years_before(day: date, years: int, extra_days: int) -> date:
@@ -139,7 +140,11 @@ async def _load_people_and_panels(fixture: dict[str, Any], loaded: Loaded) -> No
                 loaded.agencies[u["agency"]],
                 RepresentativeCreate(user_id=user.id, kind=RepresentativeKind(u["represents"])),
             )
-    loaded.idva = await _as_user(loaded.users["idva1"])
+    loaded.idvas = {
+        u["key"]: await _as_user(loaded.users[u["key"]])
+        for u in fixture["users"]
+        if u["role"] == Role.IDVA.value
+    }
     # Demo users, and only they, may sign in without a second factor. One Argon2 hash
     # serves them all: they share the published demo password.
     await User.update(
@@ -150,7 +155,10 @@ async def _load_people_and_panels(fixture: dict[str, Any], loaded: Loaded) -> No
         body["invited_agency_ids"] = [loaded.agencies[k] for k in p["invited"]]
         panel = await panels.create_panel(SYSTEM, msgspec.convert(body, PanelCreate))
         loaded.panels[p["key"]] = panel.id
-        for runner in ("coordinator", "chair"):
+        runners = ["coordinator", "chair"]
+        if panel.kind == PanelKind.PERPETRATOR_PANEL:
+            runners.append("service_manager")
+        for runner in runners:
             await panels.add_staff(SYSTEM, panel.id, StaffAdd(user_id=loaded.users[runner]))
 
 
@@ -262,10 +270,12 @@ async def _load_cases(fixture: dict[str, Any], loaded: Loaded, today: date) -> N
                 loaded.meetings[meeting]["id"],
                 ListingCreate(case_id=created.id),
             )
-            await _record_voice(listing.id, spec["voice"], referral, loaded)
+            idva = loaded.idvas[spec["idva"]]
+            await _record_voice(idva, listing.id, spec["voice"], referral)
 
 
-async def _record_voice(listing_id: int, voice: str, referral: date, loaded: Loaded) -> None:
+async def _record_voice(idva: Actor, listing_id: int, voice: str, referral: date) -> None:
+    """The case's own IDVA records the victim's voice (or why it could not be had)."""
     if voice == "missing":
         return
     if voice == "obtained":
@@ -283,7 +293,7 @@ async def _record_voice(listing_id: int, voice: str, referral: date, loaded: Loa
             not_obtained_reason=reason,
             contact_attempts=3 if reason == VoiceNotObtainedReason.NO_SAFE_CONTACT else 0,
         )
-    await victim_voice.record_victim_voice(loaded.idva, listing_id, data)
+    await victim_voice.record_victim_voice(idva, listing_id, data)
 
 
 async def _as_user(user_id: int) -> Actor:

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
+from panel_service.audit.trail import record_events
 from panel_service.cases.people import serial_perpetrator_ids
 from panel_service.errors import NotFound
 from panel_service.meetings.schemas import (
@@ -133,7 +134,9 @@ def _voice(row: dict[str, Any]) -> tuple[str, str | None]:
 
 
 async def read_agenda(actor: Actor, meeting_id: int, today: date | None = None) -> AgendaRead:
-    """The agenda of one meeting, ordered and timed, in a fixed number of statements."""
+    """The agenda of one meeting, ordered and timed, in a fixed number of statements; each
+    case and subject on it gets a "viewed_on_agenda" audit event."""
+    await access.check(actor, access.Record.MEETING, meeting_id)
     meeting_sql, listings_sql, actions_sql, attendance_sql = agenda_statements(meeting_id)
     meetings = await db.fetch(meeting_sql[0], *meeting_sql[1])
     if not meetings:
@@ -141,10 +144,23 @@ async def read_agenda(actor: Actor, meeting_id: int, today: date | None = None) 
     listings = await db.fetch(listings_sql[0], *listings_sql[1])
     actions = await db.fetch(actions_sql[0], *actions_sql[1])
     attendance = await db.fetch(attendance_sql[0], *attendance_sql[1])
+    if not access.sees_every_listing(actor):
+        # An IDVA or case manager sees only their own cases' and subjects' part of it.
+        ids = [r["id"] for r in listings]
+        shown = await access.visible_ids(actor, access.Record.LISTING, ids)
+        listings = [r for r in listings if r["id"] in shown]
+        owners = {(r["case_id"], r["subject_id"]) for r in listings}
+        actions = [a for a in actions if (a["case_id"], a["subject_id"]) in owners]
     serial = await serial_perpetrator_ids(perpetrators_of(listings))
-    return assemble_agenda(
+    agenda = assemble_agenda(
         meetings[0], listings, actions, attendance, serial, today or date.today()
     )
+    # The agenda names victims and perpetrators: each case on it has been consulted.
+    seen = {"meeting_id": meeting_id}
+    for record_type, column in (("case", "case_id"), ("perpetrator_subject", "subject_id")):
+        ids = sorted({row[column] for row in listings if row[column]})
+        await record_events(actor, "viewed_on_agenda", record_type, ids, seen)
+    return agenda
 
 
 def perpetrators_of(listings: list[dict[str, Any]]) -> set[int]:

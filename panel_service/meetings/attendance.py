@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
 from panel_service.accounts.tables import User
 from panel_service.agencies.tables import Agency
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.errors import Conflict, Invalid
 from panel_service.meetings.schemas import AttendanceRead, AttendanceUpdate, ObserverCreate
 from panel_service.meetings.tables import Attendance, AttendanceStatus, Meeting, MeetingStatus
@@ -33,6 +33,7 @@ CLOSED = (MeetingStatus.MINUTES_APPROVED, MeetingStatus.MINUTES_CIRCULATED, Meet
 
 
 async def list_attendance(actor: Actor, meeting_id: int, page: PageParams) -> Page[AttendanceRead]:
+    await access.check(actor, access.Record.MEETING, meeting_id)
     await fetch_row(Meeting, meeting_id, "meeting")
     rows, total = await fetch_page(
         Attendance.select(*_COLUMNS).order_by(Attendance.id),
@@ -87,6 +88,7 @@ async def record_attendance(
 ) -> AttendanceRead:
     """Record an agency's attendance (invited, present, apologies, information sent, absent);
     an agency not invited by default is added."""
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     _check_update(data)
     async with db.transaction():
         await _open_meeting(meeting_id)
@@ -123,6 +125,7 @@ async def record_attendance(
 
 async def add_observer(actor: Actor, meeting_id: int, data: ObserverCreate) -> AttendanceRead:
     """Record an observer (recorded apart from agency attendance)."""
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     async with db.transaction():
         await _open_meeting(meeting_id)
         if data.agency_id is not None:

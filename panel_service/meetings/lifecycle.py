@@ -3,11 +3,11 @@ minutes approved → minutes circulated, or cancelled. Each step is a verb here.
 
 from __future__ import annotations
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.errors import Conflict
-from panel_service.meetings.listings import roll_forward_actions
+from panel_service.meetings.listings import roll_forward
 from panel_service.meetings.schemas import MeetingCancel, MeetingRead
 from panel_service.meetings.services import TRANSITIONS, get_meeting
 from panel_service.meetings.tables import Listing, ListingOutcome, Meeting, MeetingStatus
@@ -40,6 +40,7 @@ async def _refuse_missing_voices(meeting_id: int, doing: str) -> None:
 
 async def publish_agenda(actor: Actor, meeting_id: int) -> MeetingRead:
     """Publish the agenda; refused while any listed case lacks the victim's voice."""
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     async with db.transaction():
         await _refuse_missing_voices(meeting_id, "publish the agenda")
         await _move(actor, meeting_id, MeetingStatus.AGENDA_PUBLISHED)
@@ -49,6 +50,7 @@ async def publish_agenda(actor: Actor, meeting_id: int) -> MeetingRead:
 async def start_meeting(actor: Actor, meeting_id: int) -> MeetingRead:
     """Open the sitting. Cases listed after publication are checked again: no case reaches
     the panel without the victim's voice or the reason it could not be had."""
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     async with db.transaction():
         await _refuse_missing_voices(meeting_id, "start the meeting")
         await _move(actor, meeting_id, MeetingStatus.IN_SESSION)
@@ -58,19 +60,22 @@ async def start_meeting(actor: Actor, meeting_id: int) -> MeetingRead:
 async def close_meeting(actor: Actor, meeting_id: int) -> MeetingRead:
     """End the sitting (minutes now being drafted) and roll incomplete actions forward to
     the next meeting of the panel."""
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     async with db.transaction():
         await _move(actor, meeting_id, MeetingStatus.MINUTES_DRAFTED)
-        await roll_forward_actions(actor, meeting_id)
+        await roll_forward(actor, meeting_id)
     return await get_meeting(actor, meeting_id)
 
 
 async def approve_minutes(actor: Actor, meeting_id: int) -> MeetingRead:
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     async with db.transaction():
         await _move(actor, meeting_id, MeetingStatus.MINUTES_APPROVED)
     return await get_meeting(actor, meeting_id)
 
 
 async def circulate_minutes(actor: Actor, meeting_id: int) -> MeetingRead:
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     async with db.transaction():
         await _move(actor, meeting_id, MeetingStatus.MINUTES_CIRCULATED)
     return await get_meeting(actor, meeting_id)
@@ -78,6 +83,7 @@ async def circulate_minutes(actor: Actor, meeting_id: int) -> MeetingRead:
 
 async def cancel_meeting(actor: Actor, meeting_id: int, data: MeetingCancel) -> MeetingRead:
     """Cancel a sitting that has no cases still listed on it (move or withdraw them first)."""
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     async with db.transaction():
         await _move(actor, meeting_id, MeetingStatus.CANCELLED, {"reason": data.reason})
         listed = await Listing.count().where(

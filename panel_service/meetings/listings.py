@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
 from panel_service.actions.tables import Action, ActionStatus
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.cases.tables import Case, CaseStatus, PerpetratorSubject
 from panel_service.errors import Conflict, Invalid, NotFound
 from panel_service.meetings.schemas import ListingCreate, ListingOutcomeUpdate, ListingRead
@@ -42,6 +42,7 @@ SITTING_STATUSES = (MeetingStatus.IN_SESSION, MeetingStatus.MINUTES_DRAFTED)
 
 
 async def get_listing(actor: Actor, listing_id: int) -> ListingRead:
+    await access.check(actor, access.Record.LISTING, listing_id)
     row = await Listing.select(*_LISTING_COLUMNS).where(Listing.id == listing_id).first()
     if row is None:
         raise NotFound(f"listing {listing_id} not found")
@@ -50,12 +51,16 @@ async def get_listing(actor: Actor, listing_id: int) -> ListingRead:
 
 async def list_listings(actor: Actor, meeting_id: int, page: PageParams) -> Page[ListingRead]:
     """A meeting's listings in the order they were made (the agenda orders them)."""
+    await access.check(actor, access.Record.MEETING, meeting_id)
     await fetch_row(Meeting, meeting_id, "meeting")
     rows, total = await fetch_page(
         Listing.select(*_LISTING_COLUMNS).order_by(Listing.id),
         Listing.count(),
         page,
         Listing.meeting == meeting_id,
+        None
+        if access.sees_every_listing(actor)
+        else await access.visible(actor, access.Record.LISTING),
     )
     return Page.of([to_struct(r, ListingRead) for r in rows], total, page)
 
@@ -105,6 +110,7 @@ async def _kind_for(meeting: dict[str, Any], data: ListingCreate) -> ListingKind
 
 async def add_listing(actor: Actor, meeting_id: int, data: ListingCreate) -> ListingRead:
     """List a case (or perpetrator subject) on a meeting that has room for it."""
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     async with db.transaction():
         await db.lock_row(Meeting, meeting_id)
         meeting = await fetch_row(Meeting, meeting_id, "meeting")
@@ -136,6 +142,7 @@ async def list_on_next_meeting(
 ) -> ListingRead:
     """List a case on the next meeting of its panel that has room and is far enough away
     for agencies to research it (the panel's research lead time in working days)."""
+    await access.check(actor, access.Record.CASE, case_id, access.Right.MANAGE)
     case = await Case.select(Case.panel).where(Case.id == case_id).first()
     if case is None:
         raise NotFound(f"case {case_id} not found")
@@ -171,6 +178,7 @@ async def set_listing_outcome(
     actor: Actor, listing_id: int, data: ListingOutcomeUpdate
 ) -> ListingRead:
     """Record that a listing was heard, deferred (with the reason) or withdrawn."""
+    await access.check(actor, access.Record.LISTING, listing_id, access.Right.MANAGE)
     if data.outcome == ListingOutcome.DEFERRED and not data.deferral_reason.strip():
         raise Invalid("say why the case was deferred", field="deferral_reason")
     if data.outcome == ListingOutcome.LISTED:
@@ -207,58 +215,65 @@ async def roll_forward_actions(actor: Actor, meeting_id: int) -> list[ListingRea
     """List every case or subject of this meeting that still has open actions for review
     at the next meeting of the same panel. Cases already on that agenda are reviewed there
     anyway; running it twice lists nothing new. Reviews do not count towards capacity."""
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     async with db.transaction():
-        meeting = await fetch_row(Meeting, meeting_id, "meeting")
-        target = await next_meeting_of_panel(meeting)
-        if target is None:
-            return []
-        listed_here = await Listing.select(Listing.case, Listing.subject).where(
-            (Listing.meeting == meeting_id) & (Listing.outcome != ListingOutcome.WITHDRAWN.value)
-        )
-        case_ids = {r["case"] for r in listed_here if r["case"]}
-        subject_ids = {r["subject"] for r in listed_here if r["subject"]}
-        owners = [
-            column.is_in(sorted(ids))
-            for column, ids in ((Action.case, case_ids), (Action.subject, subject_ids))
-            if ids
-        ]
-        if not owners:
-            return []
-        owned = owners[0] if len(owners) == 1 else owners[0] | owners[1]
-        open_actions = await Action.select(Action.case, Action.subject).where(
-            (Action.status == ActionStatus.OPEN.value) & owned
-        )
-        on_target = await Listing.select(Listing.case, Listing.subject).where(
-            (Listing.meeting == target["id"]) & (Listing.outcome != ListingOutcome.WITHDRAWN.value)
-        )
-        taken = {("case", r["case"]) for r in on_target if r["case"]} | {
-            ("subject", r["subject"]) for r in on_target if r["subject"]
-        }
-        wanted = sorted(
-            {("case", a["case"]) for a in open_actions if a["case"]}
-            | {("subject", a["subject"]) for a in open_actions if a["subject"]}
-        )
-        created = []
-        for what, record_id in wanted:
-            if (what, record_id) in taken:
-                continue
-            listing = Listing(
-                meeting=target["id"],
-                case=record_id if what == "case" else None,
-                subject=record_id if what == "subject" else None,
-                kind=ListingKind.ACTIONS_REVIEW.value,
-            )
-            await listing.save()
-            created.append(listing.id)
-        if created:
-            await record_event(
-                actor,
-                "rolled_forward",
-                "meeting",
-                meeting_id,
-                {"to_meeting_id": target["id"], "listings": created},
-            )
+        created = await roll_forward(actor, meeting_id)
     if not created:
         return []
     rows = await Listing.select(*_LISTING_COLUMNS).where(Listing.id.is_in(created))
     return [to_struct(r, ListingRead) for r in rows]
+
+
+async def roll_forward(actor: Actor, meeting_id: int) -> list[int]:
+    """``roll_forward_actions`` inside the caller's transaction; the new listings' ids."""
+    meeting = await fetch_row(Meeting, meeting_id, "meeting")
+    target = await next_meeting_of_panel(meeting)
+    if target is None:
+        return []
+    listed_here = await Listing.select(Listing.case, Listing.subject).where(
+        (Listing.meeting == meeting_id) & (Listing.outcome != ListingOutcome.WITHDRAWN.value)
+    )
+    case_ids = {r["case"] for r in listed_here if r["case"]}
+    subject_ids = {r["subject"] for r in listed_here if r["subject"]}
+    owners = [
+        column.is_in(sorted(ids))
+        for column, ids in ((Action.case, case_ids), (Action.subject, subject_ids))
+        if ids
+    ]
+    if not owners:
+        return []
+    owned = owners[0] if len(owners) == 1 else owners[0] | owners[1]
+    open_actions = await Action.select(Action.case, Action.subject).where(
+        (Action.status == ActionStatus.OPEN.value) & owned
+    )
+    on_target = await Listing.select(Listing.case, Listing.subject).where(
+        (Listing.meeting == target["id"]) & (Listing.outcome != ListingOutcome.WITHDRAWN.value)
+    )
+    taken = {("case", r["case"]) for r in on_target if r["case"]} | {
+        ("subject", r["subject"]) for r in on_target if r["subject"]
+    }
+    wanted = sorted(
+        {("case", a["case"]) for a in open_actions if a["case"]}
+        | {("subject", a["subject"]) for a in open_actions if a["subject"]}
+    )
+    created = []
+    for what, record_id in wanted:
+        if (what, record_id) in taken:
+            continue
+        listing = Listing(
+            meeting=target["id"],
+            case=record_id if what == "case" else None,
+            subject=record_id if what == "subject" else None,
+            kind=ListingKind.ACTIONS_REVIEW.value,
+        )
+        await listing.save()
+        created.append(listing.id)
+    if created:
+        await record_event(
+            actor,
+            "rolled_forward",
+            "meeting",
+            meeting_id,
+            {"to_meeting_id": target["id"], "listings": created},
+        )
+    return created

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import msgspec
 from piccolo.query.functions.aggregate import Count
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
 from panel_service.accounts.tables import Role, User
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.errors import Conflict, Invalid
 from panel_service.meetings.schemas import (
     MeetingCreate,
@@ -119,6 +119,9 @@ async def _insert_meeting(
 
 async def create_meeting(actor: Actor, data: MeetingCreate) -> MeetingRead:
     """Schedule one sitting; the panel's default agencies are invited."""
+    await access.check(
+        actor, access.Record.PANEL, data.panel_id, access.Right.RUN, field="panel_id"
+    )
     starts_at = _aware(data.starts_at, "starts_at")
     async with db.transaction():
         panel = await get_panel_row(data.panel_id, field="panel_id")
@@ -137,6 +140,9 @@ async def create_meetings_from_schedule(
 ) -> list[MeetingRead]:
     """Create the meetings the panel's schedule gives from now until ``until``; sittings that
     already have a meeting are left alone, so running it twice creates nothing new."""
+    await access.check(
+        actor, access.Record.PANEL, data.panel_id, access.Right.RUN, field="panel_id"
+    )
     now = now or datetime.now(UTC)
     async with db.transaction():
         panel = await get_panel_row(data.panel_id, field="panel_id")
@@ -210,6 +216,7 @@ async def _read_meetings(rows: list[dict[str, Any]]) -> list[MeetingRead]:
 
 
 async def get_meeting(actor: Actor, meeting_id: int) -> MeetingRead:
+    await access.check(actor, access.Record.MEETING, meeting_id)
     return (await _read_meetings([await fetch_row(Meeting, meeting_id, "meeting")]))[0]
 
 
@@ -225,6 +232,7 @@ async def list_meetings(
         Meeting.select().order_by(Meeting.starts_at),
         Meeting.count(),
         page,
+        await access.visible(actor, access.Record.MEETING),
         Meeting.panel == panel_id if panel_id else None,
         Meeting.status == status.value if status else None,
         Meeting.starts_at >= starts_from if starts_from else None,
@@ -235,6 +243,7 @@ async def list_meetings(
 
 async def reschedule_meeting(actor: Actor, meeting_id: int, data: MeetingReschedule) -> MeetingRead:
     """Move a sitting that has not yet sat; it keeps its identity, agenda and attendance."""
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     starts_at = _aware(data.starts_at, "starts_at")
     async with db.transaction():
         meeting = await fetch_row(Meeting, meeting_id, "meeting")

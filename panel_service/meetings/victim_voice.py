@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.errors import Conflict, Invalid, NotFound
 from panel_service.meetings.schemas import VictimVoiceRead, VictimVoiceSubmit
 from panel_service.meetings.tables import (
@@ -70,6 +70,7 @@ async def record_victim_voice(
     actor: Actor, listing_id: int, data: VictimVoiceSubmit
 ) -> VictimVoiceRead:
     """Record (or replace, until the meeting sits) the victim's voice for a listing."""
+    await access.check(actor, access.Record.LISTING, listing_id, access.Right.EDIT_RESTRICTED)
     _check(data)
     async with db.transaction():
         listing = await fetch_row(Listing, listing_id, "listing")
@@ -121,6 +122,7 @@ async def record_victim_voice(
 
 async def get_victim_voice(actor: Actor, listing_id: int, audit: bool = True) -> VictimVoiceRead:
     """The victim's voice for a listing; reading it is logged (it is case detail)."""
+    await access.check(actor, access.Record.LISTING, listing_id, access.Right.VIEW_RESTRICTED)
     row = await VictimVoice.select().where(VictimVoice.listing == listing_id).first()
     if row is None:
         raise NotFound(f"no victim's voice has been recorded for listing {listing_id}")

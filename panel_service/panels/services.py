@@ -7,11 +7,11 @@ from typing import Any, cast
 
 import msgspec
 
-from panel_service import db
+from panel_service import access, db
 from panel_service.accounts.actor import Actor
 from panel_service.accounts.tables import Role, User
 from panel_service.agencies.tables import Agency
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.errors import Conflict, Invalid, NotFound
 from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.panels.schedule import check_zone, occurrences, parse_rule
@@ -79,6 +79,7 @@ async def _refuse_duplicate_name(name: str, except_id: int | None = None) -> Non
 
 async def create_panel(actor: Actor, data: PanelCreate) -> PanelRead:
     """Set up a standing forum with its schedule, settings and default agencies."""
+    await access.require(actor, access.Record.PANEL, access.Right.CREATE)
     values: dict[str, Any] = msgspec.structs.asdict(data)
     values.pop("invited_agency_ids")
     values.update(msgspec.to_builtins(values.pop("settings")))
@@ -128,12 +129,14 @@ async def _read(rows: list[dict[str, Any]]) -> list[PanelRead]:
 
 
 async def get_panel(actor: Actor, panel_id: int) -> PanelRead:
+    await access.check(actor, access.Record.PANEL, panel_id)
     return (await _read([await get_panel_row(panel_id)]))[0]
 
 
 async def list_panels(
     actor: Actor, page: PageParams, kind: PanelKind | None = None
 ) -> Page[PanelRead]:
+    await access.require(actor, access.Record.PANEL)
     rows, total = await fetch_page(
         Panel.select().order_by(Panel.name),
         Panel.count(),
@@ -145,6 +148,7 @@ async def list_panels(
 
 async def update_panel(actor: Actor, panel_id: int, data: PanelUpdate) -> PanelRead:
     """Change a panel's details, schedule or settings; only the fields sent change."""
+    await access.check(actor, access.Record.PANEL, panel_id, access.Right.MANAGE)
     changes = set_fields(data)
     agency_ids = changes.pop("invited_agency_ids", None)
     if "settings" in changes:
@@ -170,6 +174,7 @@ async def upcoming_sittings(
     actor: Actor, panel_id: int, after: datetime, limit: int
 ) -> list[Sitting]:
     """The next sittings the schedule gives, in the panel's time zone."""
+    await access.check(actor, access.Record.PANEL, panel_id)
     row = await get_panel_row(panel_id)
     return [
         Sitting(starts_at=start, ends_at=end)
@@ -185,8 +190,10 @@ async def upcoming_sittings(
     ]
 
 
-# Who runs a panel; scoping to "their panels" reads this.
+# Who runs a panel; scoping to "their panels" reads this (panel_service.access). Service
+# managers run perpetrator panels only.
 STAFF_ROLES = (Role.COORDINATOR.value, Role.CHAIR.value)
+PERPETRATOR_STAFF_ROLES = (*STAFF_ROLES, Role.SERVICE_MANAGER.value)
 _STAFF_COLUMNS = (
     PanelStaff.user.as_alias("user_id"),
     PanelStaff.user.full_name.as_alias("full_name"),
@@ -196,12 +203,21 @@ _STAFF_COLUMNS = (
 
 
 async def add_staff(actor: Actor, panel_id: int, data: StaffAdd) -> StaffRead:
-    """Make an active coordinator or chair one of the people who run this panel."""
+    """Make an active coordinator or chair (or, on a perpetrator panel, service manager) one
+    of the people who run this panel."""
+    await access.check(actor, access.Record.PANEL, panel_id, access.Right.MANAGE)
     async with db.transaction():
-        await get_panel_row(panel_id)
+        panel = await get_panel_row(panel_id)
         user = await fetch_row(User, data.user_id, "user")
-        if not user["active"] or user["role"] not in STAFF_ROLES:
-            raise Invalid("panel staff are active coordinators or chairs", field="user_id")
+        roles = (
+            PERPETRATOR_STAFF_ROLES if panel["kind"] == PanelKind.PERPETRATOR_PANEL else STAFF_ROLES
+        )
+        if not user["active"] or user["role"] not in roles:
+            raise Invalid(
+                "panel staff are active coordinators or chairs (and, on perpetrator panels,"
+                " service managers)",
+                field="user_id",
+            )
         taken = PanelStaff.exists().where(
             (PanelStaff.panel == panel_id) & (PanelStaff.user == data.user_id)
         )
@@ -219,6 +235,7 @@ async def add_staff(actor: Actor, panel_id: int, data: StaffAdd) -> StaffRead:
 
 
 async def list_staff(actor: Actor, panel_id: int, page: PageParams) -> Page[StaffRead]:
+    await access.check(actor, access.Record.PANEL, panel_id)
     await get_panel_row(panel_id)
     rows, total = await fetch_page(
         PanelStaff.select(*_STAFF_COLUMNS).order_by(PanelStaff.id),
@@ -230,6 +247,7 @@ async def list_staff(actor: Actor, panel_id: int, page: PageParams) -> Page[Staf
 
 
 async def remove_staff(actor: Actor, panel_id: int, user_id: int) -> None:
+    await access.check(actor, access.Record.PANEL, panel_id, access.Right.MANAGE)
     async with db.transaction():
         removed = (
             await PanelStaff.delete()

@@ -45,6 +45,11 @@ def acting_user_id(client: Any) -> int:
 
 
 def make_agency(client: Any, agency_type: str = "police", **fields: Any) -> Any:
+    """An agency made by the system (administrators make agencies)."""
+    from panel_service.accounts.actor import SYSTEM
+    from panel_service.agencies.schemas import AgencyCreate
+    from panel_service.agencies.services import create_agency
+
     n = next(_counter)
     body = {
         "name": fields.pop("name", f"Test {agency_type} agency {n}"),
@@ -52,4 +57,29 @@ def make_agency(client: Any, agency_type: str = "police", **fields: Any) -> Any:
         "secure_domains": fields.pop("secure_domains", ["police.uk"]),
         **fields,
     }
-    return ok(client.post("/api/agencies", json=body), 201)
+    agency = on_app_loop(client, create_agency, SYSTEM, msgspec.convert(body, AgencyCreate))
+    return msgspec.to_builtins(agency)
+
+
+def become(client: Any, role: str, agency_id: int | None = None, **fields: Any) -> Any:
+    """Make a user with ``role`` and act as them from now on; returns the user."""
+    user = make_user(client, role, agency_id, **fields)
+    act_as(client, user["id"])
+    return user
+
+
+def audit_events(client: Any, **filters: Any) -> list[dict[str, Any]]:
+    """Audit events, newest first, read as the system (through the API only administrators
+    may list the trail); ``filters`` as for GET /api/audit-events."""
+    from panel_service.audit.services import read_events
+    from panel_service.pagination import PageParams
+
+    page = on_app_loop(
+        client,
+        read_events,
+        PageParams(limit=500, offset=0),
+        filters.get("record_type"),
+        filters.get("record_id"),
+        filters.get("actor_id"),
+    )
+    return [msgspec.to_builtins(event) for event in page.items]

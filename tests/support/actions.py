@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from tests.support.accounts import acting_user_id, make_agency
+from tests.support.accounts import make_agency
 from tests.support.calls import ok, on_app_loop
 from tests.support.cases import make_case, make_subject
 from tests.support.meetings import list_case, make_meeting, move, record_voice
@@ -87,6 +87,13 @@ def action_row_counts(client: Any) -> tuple[int, int]:
 def call_service(client: Any, fn: Any, *args: Any) -> Any:
     """Call an actions service as the client's acting user (to pass a fixed ``today``)."""
     from panel_service.accounts.actor import Actor
+    from panel_service.accounts.tables import Role
 
-    actor = Actor(user_id=acting_user_id(client), label="Coral Coordinator")
+    me = ok(client.get("/api/auth/me"))
+    actor = Actor(
+        user_id=me["user_id"],
+        label="acting user",
+        role=Role(me["role"]),
+        agency_id=me.get("agency_id"),
+    )
     return on_app_loop(client, fn, actor, *args)

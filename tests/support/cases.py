@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from tests.support.accounts import make_agency
+from tests.support.accounts import audit_events, make_agency
 from tests.support.calls import ok, on_app_loop
 
 _counter = itertools.count(1)
@@ -130,8 +130,7 @@ def count_case_rows(client: Any) -> dict[str, int]:
 
 
 def audit_verbs(client: Any, record_type: str, record_id: int) -> list[str]:
-    """The audit trail's verbs for one record, oldest first."""
-    page = ok(
-        client.get("/api/audit-events", params={"record_type": record_type, "record_id": record_id})
-    )
-    return [event["verb"] for event in reversed(page["items"])]
+    """The audit trail's verbs for one record, oldest first (read as the system: only
+    administrators may list the trail through the API)."""
+    events = audit_events(client, record_type=record_type, record_id=record_id)
+    return [event["verb"] for event in reversed(events)]

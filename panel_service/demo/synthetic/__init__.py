@@ -25,7 +25,7 @@ from piccolo.table import Table
 from panel_service import db
 from panel_service.accounts.actor import SYSTEM
 from panel_service.agencies.tables import Agency
-from panel_service.audit.services import record_event
+from panel_service.audit.trail import record_event
 from panel_service.cases.tables import Case
 from panel_service.demo.synthetic.bulk import bulk_writer
 from panel_service.demo.synthetic.hearings import hearing_rows

@@ -23,7 +23,7 @@ from panel_service.demo.synthetic.vocabulary import (
     AgencyProfile,
 )
 from panel_service.meetings.tables import Attendance, AttendanceStatus, Meeting, MeetingStatus
-from panel_service.panels.tables import Nation, Panel, PanelAgency, PanelKind
+from panel_service.panels.tables import Nation, Panel, PanelAgency, PanelKind, PanelStaff
 from panel_service.panels.working_days import is_working_day
 
 # Enough weekly sittings that ~13 new cases a meeting fit under the cap with room for
@@ -79,6 +79,7 @@ PANEL_COLUMNS = (
     Panel.created_at,
 )
 PANEL_AGENCY_COLUMNS = (PanelAgency.id, PanelAgency.panel, PanelAgency.agency)
+PANEL_STAFF_COLUMNS = (PanelStaff.id, PanelStaff.panel, PanelStaff.user)
 MEETING_COLUMNS = (
     Meeting.id,
     Meeting.panel,
@@ -223,6 +224,12 @@ def build_organisation(ctx: Context, cases: int) -> Organisation:
         for profile, agency_id in agency_ids.items()
     ]
     panel_agencies = [(area.panel_id, agency) for area in areas for agency in area.agencies]
+    # Each area's MARAC is run by its two chairs and one coordinator (in turn).
+    panel_staff = [
+        (area.panel_id, person.id)
+        for n, area in enumerate(areas)
+        for person in (*area.chairs, coordinators[n % len(coordinators)])
+    ]
     return Organisation(
         agencies={i: p for p, i in agency_ids.items()},
         coordinators=coordinators,
@@ -238,6 +245,7 @@ def build_organisation(ctx: Context, cases: int) -> Organisation:
             ),
             Rows(Panel, PANEL_COLUMNS, [_panel_row(ctx, area, n) for n, area in enumerate(areas)]),
             Rows(PanelAgency, PANEL_AGENCY_COLUMNS, ctx.numbered(PanelAgency, panel_agencies)),
+            Rows(PanelStaff, PANEL_STAFF_COLUMNS, ctx.numbered(PanelStaff, panel_staff)),
             Rows(Meeting, MEETING_COLUMNS, meetings),
             Rows(Attendance, ATTENDANCE_COLUMNS, _attendance(ctx, areas)),
         ],

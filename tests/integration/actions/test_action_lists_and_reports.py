@@ -137,8 +137,8 @@ def test_overdue_by_agency_is_its_own_route_not_an_action_id(client: Any) -> Non
         }
     ]
     assert ok(client.get(f"/api/actions/{action['id']}"))["id"] == action["id"]
-    panel_rows = ok(client.get("/api/actions/overdue-by-agency", params={"panel_id": 9999}))
-    assert panel_rows == []
+    unknown_panel = client.get("/api/actions/overdue-by-agency", params={"panel_id": 9999})
+    assert ok(unknown_panel, 404)["message"] == "panel 9999 not found"
 
 
 def test_the_overdue_report_is_one_statement(client: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tests.support.accounts import make_agency, make_user
+from tests.support.accounts import audit_events, make_agency, make_user
 from tests.support.actions import (
     action_row_counts,
     call_service,
@@ -17,8 +17,7 @@ from tests.support.calls import ok
 
 
 def _action_events(client: Any, action_id: int) -> list[Any]:
-    params = {"record_type": "action", "record_id": action_id}
-    return ok(client.get("/api/audit-events", params=params))["items"]
+    return audit_events(client, record_type="action", record_id=action_id)
 
 
 def test_the_two_not_completed_outcomes_are_told_apart_and_each_needs_a_note(

@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from tests.support.accounts import acting_user_id, make_agency, make_user
+from tests.support.accounts import (
+    act_as,
+    acting_user_id,
+    audit_events,
+    become,
+    make_agency,
+    make_user,
+)
 from tests.support.actions import (
     action_body,
     action_row_counts,
@@ -46,7 +53,7 @@ def test_an_action_is_agreed_for_the_listed_case_and_opens_its_history(client: A
 def test_agreeing_an_action_is_audited(client: Any) -> None:
     listing = sitting_marac_listing(client)
     action = make_action(client, listing["id"])
-    events = ok(client.get("/api/audit-events", params={"record_type": "action"}))["items"]
+    events = audit_events(client, record_type="action")
     assert [(e["verb"], e["record_id"]) for e in events] == [("created", action["id"])]
     assert events[0]["detail"] == {"listing_id": listing["id"], "agency_id": action["agency_id"]}
 
@@ -95,7 +102,10 @@ def test_an_action_is_owned_by_one_existing_agency(client: Any) -> None:
 def test_an_inactive_agency_cannot_own_an_action(client: Any) -> None:
     listing = sitting_marac_listing(client)
     agency = make_agency(client)
+    coordinator = acting_user_id(client)
+    become(client, "administrator")
     ok(client.patch(f"/api/agencies/{agency['id']}", json={"active": False}))
+    act_as(client, coordinator)
     body = _refused(client, listing["id"], 422, agency_id=agency["id"])
     assert body["errors"][0]["field"] == "agency_id"
 
@@ -209,4 +219,4 @@ def test_a_refused_action_writes_nothing(
     listing = sitting_marac_listing(client)
     _refused(client, listing["id"], status, **overrides)
     assert action_row_counts(client) == (0, 0)
-    assert ok(client.get("/api/audit-events", params={"record_type": "action"}))["items"] == []
+    assert audit_events(client, record_type="action") == []

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.support.accounts import become
 from tests.support.calls import ok
 
 
 def test_a_missing_field_is_named(client: Any) -> None:
+    become(client, "administrator")  # who may create agencies
     body = ok(client.post("/api/agencies", json={"name": "Only a name"}), 400)
     assert body["errors"] == [
         {"field": "agency_type", "message": "Object missing required field `agency_type`"}
@@ -15,6 +17,7 @@ def test_a_missing_field_is_named(client: Any) -> None:
 
 
 def test_an_unknown_field_is_named(client: Any) -> None:
+    become(client, "administrator")  # who may create agencies
     response = client.post(
         "/api/agencies", json={"name": "X", "agency_type": "police", "admin": True}
     )
@@ -22,6 +25,7 @@ def test_an_unknown_field_is_named(client: Any) -> None:
 
 
 def test_a_nested_field_is_named_by_its_path(client: Any) -> None:
+    become(client, "administrator")  # who may create agencies
     response = client.post(
         "/api/agencies",
         json={
@@ -34,6 +38,7 @@ def test_a_nested_field_is_named_by_its_path(client: Any) -> None:
 
 
 def test_malformed_json_is_a_bad_request(client: Any) -> None:
+    become(client, "administrator")  # who may create agencies
     response = client.post(
         "/api/agencies", content=b"{not json", headers={"content-type": "application/json"}
     )
@@ -42,6 +47,7 @@ def test_malformed_json_is_a_bad_request(client: Any) -> None:
 
 
 def test_an_oversized_body_is_refused_with_413_and_nothing_is_written(client: Any) -> None:
+    become(client, "administrator")  # who may create agencies
     huge = b'{"name": "' + b"x" * 1_100_000 + b'", "agency_type": "police"}'
     response = client.post(
         "/api/agencies", content=huge, headers={"content-type": "application/json"}

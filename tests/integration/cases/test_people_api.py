@@ -35,7 +35,9 @@ def test_reading_a_person_is_audited(client: Any) -> None:
 
 
 def test_a_persons_name_date_of_birth_and_diversity_can_be_corrected(client: Any) -> None:
+    # The coordinator corrects people on the cases of the panels they run.
     person = make_person(client, full_name="Cara Example")
+    make_case(client, make_panel(client)["id"], victim_id=person["id"])
     updated = ok(
         client.patch(
             f"/api/people/{person['id']}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.accounts import make_user
+from tests.support.accounts import act_as, acting_user_id, become, make_agency, make_user
 from tests.support.calls import ok
 from tests.support.cases import case_body, count_case_rows, make_case, make_person
 from tests.support.panels import make_panel
@@ -111,7 +111,8 @@ def test_repeat_cannot_be_claimed_by_the_referrer(client: Any) -> None:
 def test_cases_only_go_to_a_marac_panel(client: Any) -> None:
     perpetrator_panel = make_panel(client, kind="perpetrator_panel")
     assert _refused(client, perpetrator_panel["id"])["errors"][0]["field"] == "panel_id"
-    assert _refused(client, 9999, status=404)["errors"][0]["field"] == "panel_id"
+    # An unknown panel is one the coordinator cannot see: refused as a bad field.
+    assert _refused(client, 9999)["errors"][0]["field"] == "panel_id"
 
 
 def test_a_refused_referral_writes_nothing(client: Any) -> None:
@@ -184,24 +185,31 @@ def test_the_victim_and_perpetrator_cannot_be_one_person(client: Any) -> None:
 
 def test_missing_records_are_refused_naming_the_field(client: Any) -> None:
     panel = make_panel(client)
-    for field in ("referring_agency_id", "victim_id", "perpetrator_id", "assigned_idva_id"):
-        body = _refused(client, panel["id"], status=404, **{field: 9999})
+    # People are access-checked: one the referrer cannot see (or that does not exist) is a
+    # 422 on the field, so a refusal never confirms that a person exists.
+    for field, status in (
+        ("referring_agency_id", 404),
+        ("victim_id", 422),
+        ("perpetrator_id", 422),
+        ("assigned_idva_id", 404),
+    ):
+        body = _refused(client, panel["id"], status=status, **{field: 9999})
         assert body["errors"][0]["field"] == field
 
 
 def test_the_assigned_idva_must_be_an_active_idva(client: Any) -> None:
     panel = make_panel(client)
-    idva_service = ok(
-        client.post("/api/agencies", json={"name": "IDVA Service", "agency_type": "idva_service"}),
-        201,
-    )
+    coordinator = acting_user_id(client)
+    idva_service = make_agency(client, "idva_service", name="IDVA Service")
     idva = make_user(client, "idva", agency_id=idva_service["id"])
     chair = make_user(client, "chair")
     body = _refused(client, panel["id"], assigned_idva_id=chair["id"])
     assert body["errors"][0]["field"] == "assigned_idva_id"
     case = make_case(client, panel["id"], assigned_idva_id=idva["id"])
     assert case["assigned_idva_id"] == idva["id"]
+    become(client, "administrator")
     ok(client.patch(f"/api/users/{idva['id']}", json={"active": False}))
+    act_as(client, coordinator)
     body = ok(client.patch(f"/api/cases/{case['id']}", json={"assigned_idva_id": idva["id"]}), 422)
     assert body["errors"][0]["field"] == "assigned_idva_id"
 

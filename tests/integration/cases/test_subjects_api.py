@@ -96,9 +96,12 @@ def test_a_referral_must_link_at_least_one_existing_victim_and_a_refusal_writes_
     before = count_case_rows(client)
     body = ok(client.post("/api/perpetrator-subjects", json=no_victims), 400)
     assert body["errors"][0]["field"] == "victims"
-    body = ok(client.post("/api/perpetrator-subjects", json=missing), 404)
+    body = ok(client.post("/api/perpetrator-subjects", json=missing), 422)
     assert body["errors"][0]["field"] == "victims[0].victim_id"
-    assert count_case_rows(client) == before
+    # Nothing is written but the audit event of the refused reference to person 9999.
+    after = count_case_rows(client)
+    assert after == {**before, "audit_event": before["audit_event"] + 1}
+    assert audit_verbs(client, "person", 9999) == ["refused"]
 
 
 def test_a_linked_case_must_be_that_victims_case_against_this_perpetrator(client: Any) -> None:
@@ -242,11 +245,13 @@ def test_missing_or_repeated_people_in_a_subject_referral_are_refused_naming_the
 ) -> None:
     panel = _panel(client)
     victim = make_person(client)
-    for field in ("referring_agency_id", "person_id", "panel_id"):
+    # The panel and the person are access-checked: one the referrer cannot see (or that
+    # does not exist) is a 422 on the field, so a refusal never confirms that it exists.
+    for field, status in (("referring_agency_id", 404), ("person_id", 422), ("panel_id", 422)):
         body = {**subject_body(client, panel["id"]), field: 9999}
         if field == "person_id":
             del body["person"]
-        refused = ok(client.post("/api/perpetrator-subjects", json=body), 404)
+        refused = ok(client.post("/api/perpetrator-subjects", json=body), status)
         assert refused["errors"][0]["field"] == field
     twice = subject_body(
         client, panel["id"], victims=[{"victim_id": victim["id"]}, {"victim_id": victim["id"]}]

@@ -15,16 +15,28 @@ def _load(client: Any) -> str:
     return on_app_loop(client, load_demo_data)
 
 
-def _coordinator(client: Any) -> None:
-    """Act as the demo's coordinator (there is no sign-in yet)."""
+def _demo_user(client: Any, email: str) -> int:
+    """Act as the demo user with this email (signing in is tested elsewhere)."""
     from panel_service.accounts.tables import User
 
     async def find() -> int:
-        row = await User.select(User.id).where(User.role == "coordinator").first()
-        assert row is not None
+        row = await User.select(User.id).where(User.email == email).first()
+        assert row is not None, email
         return int(row["id"])
 
-    act_as(client, on_app_loop(client, find))
+    user_id = on_app_loop(client, find)
+    act_as(client, user_id)
+    return user_id
+
+
+def _coordinator(client: Any) -> None:
+    """Act as the demo's coordinator, who is on the staff of both demo panels."""
+    _demo_user(client, "coordinator@northtown.gov.example")
+
+
+def _administrator(client: Any) -> None:
+    """Act as the demo's administrator (the one role that reads the audit trail)."""
+    _demo_user(client, "admin@panel.example")
 
 
 def _all(client: Any, url: str, **params: Any) -> list[Any]:
@@ -72,7 +84,7 @@ def test_the_demo_has_the_variety_a_coordinator_meets(app_client: Any) -> None:
 
 def test_loading_the_demo_twice_changes_nothing(app_client: Any) -> None:
     first = _load(app_client)
-    _coordinator(app_client)
+    _administrator(app_client)
     before = ok(app_client.get("/api/audit-events", params={"limit": 1}))["total"]
     second = _load(app_client)
     assert first.startswith("demo data loaded") and second.startswith("demo data already loaded")
@@ -86,3 +98,54 @@ def test_every_demo_email_uses_a_reserved_domain(app_client: Any) -> None:
     emails += [a["contact_email"] for a in _all(app_client, "/api/agencies")]
     assert emails
     assert all(e.endswith((".example", "@example.org", ".example.org")) for e in emails), emails
+
+
+def test_each_demo_role_sees_its_own_work(app_client: Any) -> None:
+    """The demo's users are staff of their panels, and its IDVAs are assigned their cases,
+    so that each role signs in to something to do, and to nothing more."""
+    _load(app_client)
+    client = app_client
+
+    def total(url: str) -> int:
+        return int(ok(client.get(url, params={"limit": 1}))["total"])
+
+    _coordinator(client)
+    every_case = _all(client, "/api/cases")
+    assert len(every_case) == 40
+    for email in ("coordinator@northtown.gov.example", "chair@northtown.police.example"):
+        _demo_user(client, email)
+        assert total("/api/cases") == 40 and total("/api/perpetrator-subjects") == 3
+        assert total("/api/meetings") == len(_all(client, "/api/meetings")) > 0
+
+    idva_cases: list[int] = []
+    for email in (
+        "imani@idva.northtown.example",
+        "iris@idva.northtown.example",
+        "ivo@idva.northtown.example",
+    ):
+        idva_id = _demo_user(client, email)
+        mine = _all(client, "/api/cases")
+        assert len(mine) >= 13, email
+        details = [ok(client.get(f"/api/cases/{c['id']}")) for c in mine]
+        assert {d["assigned_idva_id"] for d in details} == {idva_id}
+        idva_cases += [c["id"] for c in mine]
+    assert sorted(idva_cases) == sorted(c["id"] for c in every_case)
+
+    _demo_user(client, "sol@drive.example")  # the service manager, on the DAPP's staff
+    assert total("/api/perpetrator-subjects") == 3
+    ok(client.get("/api/cases"), 403)
+    case_manager = _demo_user(client, "kit@drive.example")
+    subjects = _all(client, "/api/perpetrator-subjects")
+    assert subjects
+    for subject in subjects:
+        detail = ok(client.get(f"/api/perpetrator-subjects/{subject['id']}"))
+        assert detail["case_manager_id"] == case_manager
+
+    _demo_user(client, "alex.morgan@northtown.police.example")  # the police representative
+    meetings = _all(client, "/api/meetings")
+    assert meetings
+    assert 0 < total("/api/cases") < 40
+
+    _administrator(client)
+    ok(client.get("/api/cases"), 403)
+    assert total("/api/audit-events") > 0

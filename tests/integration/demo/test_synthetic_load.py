@@ -24,7 +24,7 @@ from panel_service.errors import Conflict
 from panel_service.meetings.tables import Attendance, Listing, Meeting, VictimVoice
 from panel_service.panels.tables import PanelAgency
 from panel_service.piccolo_app import TABLES
-from tests.support.accounts import make_agency
+from tests.support.accounts import act_as, make_agency
 from tests.support.calls import ok, on_app_loop
 
 CASES, ACTIONS = 300, 3000
@@ -114,11 +114,21 @@ def test_a_synthetic_load_is_consistent_and_the_app_still_serves_it(client: Any)
     busiest = on_app_loop(
         client,
         fetch,
-        "SELECT meeting FROM listing WHERE outcome = 'heard' GROUP BY meeting"
-        " ORDER BY COUNT(*) DESC, meeting LIMIT 1",
-    )[0]["meeting"]
-    agenda = ok(client.get(f"/api/meetings/{busiest}/agenda"))
-    assert agenda["items"] and agenda["attendance"]
+        "SELECT l.meeting, m.panel FROM listing l JOIN meeting m ON m.id = l.meeting"
+        " WHERE l.outcome = 'heard' GROUP BY l.meeting, m.panel"
+        " ORDER BY COUNT(*) DESC, l.meeting LIMIT 1",
+    )[0]
+    # Coordinators see only the panels they run: the acting one runs none of them, while
+    # the loaded coordinator and chairs of the busiest meeting's panel see its agenda.
+    ok(client.get(f"/api/meetings/{busiest['meeting']}/agenda"), 404)
+    runners = on_app_loop(
+        client, fetch, 'SELECT "user" FROM panel_staff WHERE panel = {}', busiest["panel"]
+    )
+    assert len(runners) == 3
+    for runner in runners:
+        act_as(client, runner["user"])
+        agenda = ok(client.get(f"/api/meetings/{busiest['meeting']}/agenda"))
+        assert agenda["items"] and agenda["attendance"]
 
 
 def test_a_second_synthetic_load_is_refused(client: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tests.support.accounts import make_agency
+from tests.support.accounts import audit_events, make_agency
 from tests.support.calls import ok, on_app_loop
 from tests.support.cases import make_case
 from tests.support.meetings import list_case, make_meeting, move, record_voice
@@ -190,12 +190,7 @@ def test_reading_the_victims_voice_is_audited(client: Any) -> None:
     record_voice(client, listing["id"])
     voice = ok(client.get(f"/api/listings/{listing['id']}/victim-voice"))
     assert voice["obtained"] is True
-    verbs = [
-        e["verb"]
-        for e in ok(client.get("/api/audit-events", params={"record_type": "victim_voice"}))[
-            "items"
-        ]
-    ]
+    verbs = [e["verb"] for e in audit_events(client, record_type="victim_voice")]
     assert verbs == ["viewed", "created"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.accounts import make_agency
+from tests.support.accounts import audit_events, make_agency
 from tests.support.calls import ok
 from tests.support.cases import make_case
 from tests.support.meetings import list_case, make_meeting, move, record_voice
@@ -134,9 +134,5 @@ def test_lifecycle_changes_are_audited(client: Any) -> None:
     case = make_case(client, panel["id"])
     record_voice(client, list_case(client, meeting["id"], case["id"])["id"])
     move(client, meeting["id"], "publish-agenda")
-    events = ok(
-        client.get(
-            "/api/audit-events", params={"record_type": "meeting", "record_id": meeting["id"]}
-        )
-    )
-    assert [e["verb"] for e in events["items"]] == ["agenda_published", "created"]
+    events = audit_events(client, record_type="meeting", record_id=meeting["id"])
+    assert [e["verb"] for e in events] == ["agenda_published", "created"]

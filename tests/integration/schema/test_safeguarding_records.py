@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.calls import on_app_loop
+from tests.support.accounts import audit_events, become
+from tests.support.calls import ok, on_app_loop
 
 # Foreign keys a record cannot exist without.
 REQUIRED = {
@@ -32,6 +33,10 @@ REQUIRED = {
     ("action", "listing"),
     ("action", "agency"),
     ("action_status_change", "action"),
+    # Who may see what is decided from these (panel_service.access).
+    ("panel_staff", "panel"),
+    ("panel_staff", "user"),
+    ("api_token", "agency"),
 }
 
 
@@ -76,7 +81,9 @@ def test_required_foreign_keys_are_not_null_in_the_database(app_client: Any) -> 
 def test_audit_events_cannot_be_changed_or_deleted(client: Any) -> None:
     from panel_service.db import fetch, is_integrity_error
 
-    client.post("/api/agencies", json={"name": "Audited", "agency_type": "police"})
+    become(client, "administrator")  # who creates agencies
+    ok(client.post("/api/agencies", json={"name": "Audited", "agency_type": "police"}), 201)
+    assert [e["verb"] for e in audit_events(client, record_type="agency")] == ["created"]
 
     async def tamper(statement: str) -> str:
         try:
