@@ -1,7 +1,9 @@
 """The agenda benchmark's baseline: a bare Litestar handler that runs the agenda's very SQL
 over one persistent aiosqlite connection (SQLite) or an asyncpg pool (PostgreSQL) and
-returns the same JSON, built by the same pure function. No ORM, no pool of ours, no
-dependencies, no audit: what is left when the service's own machinery is taken away.
+returns the same JSON, built by the same pure function, and writes the same audit events
+(DPA 2018 s62: each case on the agenda has been consulted) with the same statement. No
+ORM, no pool of ours, no dependencies, no sign-in, no access rules: what is left when the
+service's own machinery is taken away.
 
 Run by ``benchmarks/agenda_throughput.py``:
 ``uvicorn benchmarks.baseline_app:create_baseline --factory``.
@@ -23,10 +25,19 @@ from litestar import Litestar, get
 from piccolo.engine.sqlite import dict_factory
 from piccolo.querystring import QueryString
 
+from panel_service.accounts.actor import Actor
+from panel_service.audit.trail import events_statement
 from panel_service.cases.rules import is_serial
-from panel_service.meetings.agenda import agenda_statements, assemble_agenda, perpetrators_of
+from panel_service.meetings.agenda import (
+    agenda_statements,
+    assemble_agenda,
+    consulted,
+    perpetrators_of,
+)
 from panel_service.meetings.schemas import AgendaRead
 
+# Who the audit events name (the service's are the signed-in coordinator).
+READER = Actor(user_id=None, label="benchmark reader")
 SERIAL_SQL = "SELECT perpetrator, victim, referral_date FROM marac_case WHERE perpetrator IN ({})"
 
 
@@ -93,7 +104,12 @@ async def agenda(meeting_id: int) -> AgendaRead:
         for row in await driver.fetch(SERIAL_SQL.format(placeholders), *people):
             cases[row["perpetrator"]].append((row["referral_date"], row["victim"]))
     serial = {person for person, found in cases.items() if is_serial(found)}
-    return assemble_agenda(meeting, listings, actions, attendance, serial, date.today())
+    agenda = assemble_agenda(meeting, listings, actions, attendance, serial, date.today())
+    seen = {"meeting_id": meeting_id}
+    for record_type, ids in consulted(listings):
+        sql, args = events_statement(READER, "viewed_on_agenda", record_type, ids, seen)
+        await driver.fetch(sql, *args)
+    return agenda
 
 
 def create_baseline() -> Litestar:

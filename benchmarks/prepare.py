@@ -78,7 +78,7 @@ async def agenda_of(size: int) -> int:
 
 
 async def main(mode: str, size: int) -> dict[str, Any]:
-    """Choose the meeting and sign a coordinator in."""
+    """Choose the meeting and sign in a coordinator of its panel."""
     engine = get_engine()
     await engine.start_connection_pool()
     try:
@@ -89,8 +89,12 @@ async def main(mode: str, size: int) -> dict[str, Any]:
             "listed",
             "heard",
         )
+        # A coordinator who runs the meeting's panel: others may not see its agenda.
         user = await fetch(
-            "SELECT id FROM app_user WHERE role = {} AND active ORDER BY id LIMIT 1",
+            'SELECT u.id FROM app_user u JOIN panel_staff s ON s."user" = u.id'
+            " JOIN meeting m ON m.panel = s.panel"
+            " WHERE m.id = {} AND u.role = {} AND u.active ORDER BY u.id LIMIT 1",
+            meeting_id,
             "coordinator",
         )
         token, _ = await start_session(user[0]["id"], verified=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from panel_service import db
 from panel_service.accounts.actor import Actor
 from panel_service.audit.tables import AuditEvent
 
@@ -27,14 +29,39 @@ async def record_event(
     ).run()
 
 
+_INSERT_EVENTS = (
+    "INSERT INTO audit_event (actor, actor_label, agency, api_token, verb, record_type,"
+    " detail, record_id, reason, recipients) VALUES "
+)
+
+
 async def record_events(
     actor: Actor, verb: str, record_type: str, record_ids: list[int], detail: dict[str, Any]
 ) -> None:
-    """The same event for many records, in one statement (a page that shows many cases)."""
+    """The same event for many records, in one hand-written statement: a page that shows
+    many cases pays for one small write, not for building an ORM row per case."""
     if record_ids:
-        await AuditEvent.insert(
-            *(_event(actor, verb, record_type, i, detail, "", None) for i in record_ids)
-        ).run()
+        sql, args = events_statement(actor, verb, record_type, record_ids, detail)
+        await db.fetch(sql, *args)
+
+
+def events_statement(
+    actor: Actor, verb: str, record_type: str, record_ids: list[int], detail: dict[str, Any]
+) -> tuple[str, list[Any]]:
+    """``record_events``' statement and arguments (the agenda benchmark's baseline runs it
+    too)."""
+    shared = (
+        actor.user_id,
+        actor.label,
+        actor.agency_id,
+        actor.token_id,
+        verb,
+        record_type,
+        json.dumps(detail),
+    )
+    row = "(" + ", ".join(["{}"] * (len(shared) + 1)) + ", '', '[]')"
+    args = [value for record_id in record_ids for value in (*shared, record_id)]
+    return _INSERT_EVENTS + ", ".join([row] * len(record_ids)), args
 
 
 def _event(

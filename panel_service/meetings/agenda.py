@@ -155,12 +155,18 @@ async def read_agenda(actor: Actor, meeting_id: int, today: date | None = None) 
     agenda = assemble_agenda(
         meetings[0], listings, actions, attendance, serial, today or date.today()
     )
-    # The agenda names victims and perpetrators: each case on it has been consulted.
     seen = {"meeting_id": meeting_id}
-    for record_type, column in (("case", "case_id"), ("perpetrator_subject", "subject_id")):
-        ids = sorted({row[column] for row in listings if row[column]})
+    for record_type, ids in consulted(listings):
         await record_events(actor, "viewed_on_agenda", record_type, ids, seen)
     return agenda
+
+
+def consulted(listings: list[dict[str, Any]]) -> list[tuple[str, list[int]]]:
+    """The agenda names victims and perpetrators: each case and subject on it has been
+    consulted, and is audited as such (record type, ids; empty kinds left out)."""
+    kinds = (("case", "case_id"), ("perpetrator_subject", "subject_id"))
+    found = [(kind, sorted({r[column] for r in listings if r[column]})) for kind, column in kinds]
+    return [(kind, ids) for kind, ids in found if ids]
 
 
 def perpetrators_of(listings: list[dict[str, Any]]) -> set[int]:
