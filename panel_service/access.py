@@ -86,8 +86,6 @@ _STAFF_PANELS = 'SELECT ps."panel" FROM "panel_staff" ps WHERE ps."user" = {user
 _AGENCY_MEETINGS = 'SELECT at."meeting" FROM "attendance" at WHERE at."agency" = {agency}'
 _IDVA_CASES = 'SELECT c."id" FROM "marac_case" c WHERE c."assigned_idva" = {user}'
 _OWN_SUBJECTS = 'SELECT s."id" FROM "perpetrator_subject" s WHERE s."case_manager" = {user}'
-_STAFF_CASES = f'SELECT c."id" FROM "marac_case" c WHERE c."panel" IN ({_STAFF_PANELS})'
-_STAFF_SUBJECTS = f'SELECT s."id" FROM "perpetrator_subject" s WHERE s."panel" IN ({_STAFF_PANELS})'
 
 
 def _listed_on_agency_meetings(column: str) -> str:
@@ -175,14 +173,30 @@ def _person_via(cases: dict[Role, str], subjects: dict[Role, str]) -> dict[Role,
     return rules
 
 
-_ACTION_STAFF = f'"action"."case" IN ({_STAFF_CASES}) OR "action"."subject" IN ({_STAFF_SUBJECTS})'
+# Which actions a role sees, as alternatives "the action's <column> is one of <query>":
+# the view rule is their OR, and a report over many actions (overdue by agency) drives
+# from each alternative's own index instead (``action_sources``).
+# The cast types the placeholder for PostgreSQL (a bare "SELECT $1" is text).
+_THEIR_AGENCY = "SELECT CAST({agency} AS INTEGER)"
+_ACTION_SOURCES: dict[Role, tuple[tuple[str, str], ...]] = {
+    **dict.fromkeys(_STAFF, (("panel", _STAFF_PANELS),)),
+    Role.AGENCY_REPRESENTATIVE: (("agency", _THEIR_AGENCY),),
+    Role.IDVA: (("agency", _THEIR_AGENCY), ("case", _IDVA_CASES)),
+    Role.CASE_MANAGER: (("subject", _OWN_SUBJECTS),),
+}
+
+
+def _any_of(sources: tuple[tuple[str, str], ...]) -> str:
+    return " OR ".join(f'"action"."{column}" IN ({query})' for column, query in sources)
+
+
+_ACTION_STAFF = _any_of(_ACTION_SOURCES[Role.COORDINATOR])
 _ACTION_AGENCY = '"action"."agency" = {agency}'
-_ACTION_OWN_SUBJECT = f'"action"."subject" IN ({_OWN_SUBJECTS})'
 _ACTION_REPORTERS = {
     **_each(_STAFF, _ACTION_STAFF),
     Role.AGENCY_REPRESENTATIVE: _ACTION_AGENCY,
     Role.IDVA: _ACTION_AGENCY,
-    Role.CASE_MANAGER: _ACTION_OWN_SUBJECT,
+    Role.CASE_MANAGER: _any_of(_ACTION_SOURCES[Role.CASE_MANAGER]),
 }
 _RESTRICTED_VOICE = {
     **_listing_via_meeting(_each(_MARAC_STAFF, _MEETING_STAFF)),
@@ -245,10 +259,7 @@ RULES: dict[tuple[Record, Right], dict[Role, str]] = {
         **_each(_STAFF, _SUBJECT_STAFF),
         Role.CASE_MANAGER: '"perpetrator_subject"."case_manager" = {user}',
     },
-    (Record.ACTION, Right.VIEW): {
-        **_ACTION_REPORTERS,
-        Role.IDVA: f'{_ACTION_AGENCY} OR "action"."case" IN ({_IDVA_CASES})',
-    },
+    (Record.ACTION, Right.VIEW): {role: _any_of(s) for role, s in _ACTION_SOURCES.items()},
     (Record.ACTION, Right.MANAGE): _each(_STAFF, _ACTION_STAFF),
     (Record.ACTION, Right.REPORT): _ACTION_REPORTERS,
     (Record.AUDIT, Right.VIEW): {Role.ADMINISTRATOR: ALL},
@@ -282,12 +293,36 @@ def _predicate(actor: Actor, record: Record, right: Right) -> tuple[str, list[An
     if template is None:
         return None
     args: list[Any] = []
+    return _bind(actor, template, args), args
 
-    def bind(match: re.Match[str]) -> str:
+
+def action_sources(actor: Actor) -> list[tuple[str, str, list[Any]]] | None:
+    """The actions the actor sees as (column, query, arguments) alternatives: an action is
+    seen when its column's value is one the query returns. None for an unrestricted actor;
+    call after ``require(actor, Record.ACTION)``."""
+    if _unrestricted(actor):
+        return None
+    if _predicate(actor, Record.ACTION, Right.VIEW) is None:
+        return []
+    role = Role.AGENCY_REPRESENTATIVE if actor.permissions is not None else actor.role
+    assert role is not None
+    sources = []
+    for column, query in _ACTION_SOURCES[role]:
+        args: list[Any] = []
+        sql = _bind(actor, query, args)
+        sources.append((column, sql, args))
+    return sources
+
+
+def _bind(actor: Actor, template: str, args: list[Any]) -> str:
+    """``template`` with Piccolo placeholders for the actor's user and agency (appended to
+    ``args`` in order)."""
+
+    def one(match: re.Match[str]) -> str:
         args.append(actor.user_id if match.group(1) == "user" else actor.agency_id)
         return "{}"
 
-    return _PLACEHOLDER.sub(bind, template), args
+    return _PLACEHOLDER.sub(one, template)
 
 
 def _unrestricted(actor: Actor) -> bool:
@@ -389,10 +424,3 @@ async def visible_ids(actor: Actor, record: Record, ids: list[int]) -> set[int]:
         *args,
     )
     return {row["id"] for row in rows}
-
-
-def scope_sql(actor: Actor, record: Record) -> tuple[str, list[Any]]:
-    """The view rule as SQL text and arguments, for hand-written statements (after
-    ``require``); ``TRUE`` for an unrestricted actor."""
-    rule = None if _unrestricted(actor) else _predicate(actor, record, Right.VIEW)
-    return rule if rule is not None else (ALL, [])

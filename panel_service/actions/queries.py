@@ -30,7 +30,7 @@ from panel_service.records import to_struct
 # open action's index entry once, instead of aggregating every open row (measured on a
 # large force's 15,000 open actions: 1.5 ms against 5 ms). The status is a literal: a
 # constant, and what lets the planner use the index ranges. {scope} narrows the actions to
-# those the caller may see (panel_service.access), and to one panel when asked.
+# one panel when asked. This form serves the unrestricted (system) caller.
 _OPEN = 'FROM "action" WHERE "action"."agency" = ag.id AND "action"."status" = \'open\''
 _OVERDUE_BY_AGENCY = (
     # MATERIALIZED: PostgreSQL would otherwise run each subquery again for the filter.
@@ -47,6 +47,25 @@ _OVERDUE_BY_AGENCY = (
 _ON_PANEL = (
     ' AND "action"."listing" IN (SELECT l.id FROM listing l JOIN meeting m ON m.id = l.meeting'
     " WHERE m.panel = {})"
+)
+
+
+# For a caller who sees some actions only: each way they see actions (panel_service.access
+# ``action_sources``: "the action's panel is one they run", "its agency is theirs") is one
+# branch driven by that column's own index, and the branches are united, so an action seen
+# two ways counts once. One OR inside the per-agency form above read every open action's
+# row instead (measured on 1,000,000 actions: 23 ms on SQLite, 64 ms on PostgreSQL).
+_SCOPED_BRANCH = (
+    'SELECT "action"."id", "action"."agency", "action"."due_date" FROM "action"'
+    ' WHERE "action"."status" = \'open\' AND "action"."{column}" IN ({query}){panel}'
+)
+_SCOPED_OVERDUE = (
+    "WITH scoped AS MATERIALIZED ({branches})"
+    ' SELECT ag.id AS agency_id, ag.name AS agency_name, COUNT(*) AS "open",'
+    " SUM(CASE WHEN s.due_date < {{}} THEN 1 ELSE 0 END) AS overdue,"
+    " MIN(CASE WHEN s.due_date < {{}} THEN s.due_date END) AS oldest_overdue_due_date"
+    " FROM scoped s JOIN agency ag ON ag.id = s.agency GROUP BY ag.id, ag.name"
+    " ORDER BY overdue DESC, oldest_overdue_due_date, agency_name, agency_id"
 )
 
 
@@ -151,15 +170,20 @@ async def list_actions(
 
 
 def overdue_by_agency_statement(
-    today: date, scope: tuple[str, list[Any]], panel_id: int | None
+    today: date, sources: list[tuple[str, str, list[Any]]] | None, panel_id: int | None
 ) -> tuple[str, tuple[Any, ...]]:
-    """The statement and its arguments, for the actions ``scope`` (SQL on "action") covers."""
-    predicate, args = scope
-    narrowing = "" if predicate == access.ALL else f" AND ({predicate})"
-    if panel_id is not None:
-        narrowing, args = narrowing + _ON_PANEL, [*args, panel_id]
-    sql = _OVERDUE_BY_AGENCY.format(open=_OPEN, scope=narrowing)
-    return sql, (today, *args) * 3
+    """The statement and its arguments: over every action (``sources`` None), or over the
+    actions ``sources`` (``access.action_sources``) say the caller sees."""
+    on_panel, panel_args = (_ON_PANEL, [panel_id]) if panel_id is not None else ("", [])
+    if sources is None:
+        sql = _OVERDUE_BY_AGENCY.format(open=_OPEN, scope=on_panel)
+        return sql, (today, *panel_args) * 3
+    branches, args = [], []
+    for column, query, query_args in sources:
+        branches.append(_SCOPED_BRANCH.format(column=column, query=query, panel=on_panel))
+        args += [*query_args, *panel_args]
+    sql = _SCOPED_OVERDUE.format(branches=" UNION ".join(branches))
+    return sql, (*args, today, today)
 
 
 async def overdue_by_agency(
@@ -170,6 +194,6 @@ async def overdue_by_agency(
     await access.require(actor, access.Record.ACTION)
     if panel_id is not None:
         await access.check(actor, access.Record.PANEL, panel_id)
-    scope = access.scope_sql(actor, access.Record.ACTION)
-    sql, args = overdue_by_agency_statement(today or date.today(), scope, panel_id)
+    sources = access.action_sources(actor)
+    sql, args = overdue_by_agency_statement(today or date.today(), sources, panel_id)
     return [to_struct(row, AgencyOverdue) for row in await db.fetch(sql, *args)]

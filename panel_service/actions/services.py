@@ -113,6 +113,7 @@ async def _sitting(listing_id: int) -> dict[str, Any]:
         await Meeting.select(
             Meeting.status,
             Meeting.starts_at,
+            Meeting.panel.as_alias("panel_id"),
             Meeting.panel.kind.as_alias("panel_kind"),
             Meeting.panel.timezone.as_alias("timezone"),
         )
@@ -129,6 +130,7 @@ async def _sitting(listing_id: int) -> dict[str, Any]:
         raise Conflict(f"the case was {listing['outcome']} at this meeting: it was not heard")
     return {
         **listing,
+        "panel_id": meeting["panel_id"],
         "panel_kind": PanelKind(meeting["panel_kind"]),
         "meeting_day": meeting_day(meeting["starts_at"], meeting["timezone"]),
     }
@@ -177,6 +179,7 @@ async def agree_action(
             listing=listing_id,
             case=listing["case"],
             subject=listing["subject"],
+            panel=listing["panel_id"],
             agency=data.agency_id,
             owner=data.owner_id,
             owner_name=owner_name,

@@ -13,6 +13,7 @@ from panel_service.accounts.tables import User
 from panel_service.agencies.tables import Agency
 from panel_service.cases.tables import Case, PerpetratorSubject
 from panel_service.meetings.tables import Listing
+from panel_service.panels.tables import Panel
 
 
 class ActionStatus(StrEnum):
@@ -38,6 +39,10 @@ class Action(Table, tablename="action"):
         references=PerpetratorSubject, null=True, on_delete=OnDelete.restrict, index=True
     )
     agency = ForeignKey(null=False, references=Agency, on_delete=OnDelete.restrict, index=True)
+    # The panel of the meeting that agreed it (never changes): who runs a panel sees its
+    # actions, read from one index instead of through listing and meeting. Always set;
+    # nullable only because SQLite cannot add a NOT NULL reference to a filled table.
+    panel = ForeignKey(references=Panel, null=True, on_delete=OnDelete.restrict)
     owner = ForeignKey(references=User, null=True, on_delete=OnDelete.restrict)
     owner_name = Varchar(length=200, default="")
     description = Text()

@@ -70,10 +70,12 @@ class SQLiteBulkWriter(BulkWriter):
         await cursor.close()
 
     async def finish(self, tables: list[type[Table]]) -> None:
-        # Statistics let the planner choose well at this size; a bounded sample keeps
-        # ANALYZE to seconds.
+        # Statistics let the planner choose well at this size. A full ANALYZE takes about a
+        # second for 1,000,000 actions; a 1,000-row sample misjudged how many actions are
+        # open and sent the coordinators' overdue report through every open action
+        # (13 ms against 0.9 ms).
         async with self.engine.transaction() as transaction:
-            await transaction.connection.execute("PRAGMA analysis_limit = 1000")
+            await transaction.connection.execute("PRAGMA analysis_limit = 0")
             await transaction.connection.execute("ANALYZE")
 
 

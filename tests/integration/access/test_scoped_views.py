@@ -95,3 +95,28 @@ def test_an_agenda_read_is_in_each_listed_cases_access_log(app_client: Any) -> N
         (world.users["agency_representative"], world.agencies["representative"])
     ]
     assert seen[0]["detail"] == {"meeting_id": side["meeting"]}
+
+
+def test_the_overdue_report_counts_only_what_the_caller_sees_and_each_action_once(
+    app_client: Any,
+) -> None:
+    from tests.support.actions import make_action
+
+    world = build_world(app_client)
+    side = build_side(world, inside=True)
+    build_side(world, inside=False)
+    # An action the IDVA sees two ways: their service owns it, and it is on their case.
+    make_action(app_client, side["sitting_listing"], agency_id=world.agencies["idva"])
+
+    def report(role: str) -> dict[int, int]:
+        act_as(app_client, world.users[role])
+        rows = ok(app_client.get("/api/actions/overdue-by-agency"))
+        return {row["agency_id"]: row["open"] for row in rows}
+
+    rep, idva = world.agencies["representative"], world.agencies["idva"]
+    assert report("agency_representative") == {rep: 2}
+    assert report("idva") == {rep: 1, idva: 1}
+    assert report("case_manager") == {rep: 1}
+    assert report("coordinator") == {rep: 2, idva: 1}
+    act_as(app_client, world.users["administrator"])
+    ok(app_client.get("/api/actions/overdue-by-agency"), 403)
