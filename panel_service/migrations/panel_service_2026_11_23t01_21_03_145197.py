@@ -26,9 +26,7 @@ DESCRIPTION = "the panel of each action"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="panel_service", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="panel_service", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="Action",
