@@ -376,6 +376,18 @@ async def check(
         )
 
 
+async def check_agency_document(actor: Actor, meeting_id: int, agency_id: int) -> None:
+    """A meeting's document for one agency (its extract, its actions): for that agency's own
+    people and integrations, and for the meeting's staff. Anyone else gets 404, audited: an
+    agency cannot learn what another agency receives."""
+    await check(actor, Record.MEETING, meeting_id)
+    if _unrestricted(actor) or actor.agency_id == agency_id:
+        return
+    if not await _holds(actor, Record.MEETING, meeting_id, Right.MANAGE):
+        await _refuse(actor, Record.AGENCY, agency_id, Right.VIEW, 404)
+        raise NotFound(f"agency {agency_id} has no document for meeting {meeting_id}")
+
+
 async def require(actor: Actor, record: Record, right: Right = Right.VIEW) -> None:
     """Refuse (403, audited) an actor whose role has no ``right`` on any ``record``."""
     if _unrestricted(actor) or _predicate(actor, record, right) is not None:
