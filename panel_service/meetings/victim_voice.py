@@ -127,8 +127,13 @@ async def get_victim_voice(actor: Actor, listing_id: int, audit: bool = True) ->
     if row is None:
         raise NotFound(f"no victim's voice has been recorded for listing {listing_id}")
     if audit:
+        # Against the voice and against its case, so that the case's access log shows it.
+        case = await Listing.select(Listing.case).where(Listing.id == listing_id).first()
         async with db.transaction():
             await record_event(actor, "viewed", "victim_voice", row["id"])
+            if case and case["case"]:
+                detail = {"listing_id": listing_id}
+                await record_event(actor, "viewed_victim_voice", "case", case["case"], detail)
     return _read(row)
 
 

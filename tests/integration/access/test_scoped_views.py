@@ -120,3 +120,16 @@ def test_the_overdue_report_counts_only_what_the_caller_sees_and_each_action_onc
     assert report("coordinator") == {rep: 2, idva: 1}
     act_as(app_client, world.users["administrator"])
     ok(app_client.get("/api/actions/overdue-by-agency"), 403)
+
+
+def test_reading_the_victims_voice_is_in_the_cases_access_log(app_client: Any) -> None:
+    world = build_world(app_client)
+    side = build_side(world, inside=True)
+    act_as(app_client, world.users["idva"])
+    ok(app_client.get(f"/api/listings/{side['listing']}/victim-voice"))
+
+    act_as(app_client, world.users["coordinator"])
+    log = ok(app_client.get(f"/api/cases/{side['case']}/access-log"))["items"]
+    assert [(e["verb"], e["actor_id"]) for e in log if e["verb"] == "viewed_victim_voice"] == [
+        ("viewed_victim_voice", world.users["idva"])
+    ]
