@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Test workers: the machines we run on have two cores.
 WORKERS ?= 2
 
-.PHONY: install run test test-sqlite test-postgres lint bench bench-large clean
+.PHONY: install run test test-sqlite test-postgres lint bench bench-large bench-documents clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ bench: install
 
 bench-large: install
 	$(PY) benchmarks/large_data_latency.py
+
+bench-documents: install
+	$(PY) benchmarks/documents.py
 
 clean:
 	rm -rf $(VENV) var

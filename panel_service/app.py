@@ -23,6 +23,7 @@ from panel_service.agencies.controllers import AgencyController
 from panel_service.audit.controllers import AuditEventController
 from panel_service.cases.controllers import CaseController, PersonController, SubjectController
 from panel_service.db import get_engine
+from panel_service.documents.controllers import DocumentController
 from panel_service.errors import EXCEPTION_HANDLERS
 from panel_service.http_security import http_security
 from panel_service.meetings.controllers import (
@@ -30,6 +31,7 @@ from panel_service.meetings.controllers import (
     ListingController,
     MeetingController,
 )
+from panel_service.minutes.controllers import MinutesController
 from panel_service.panels.controllers import PanelController
 from panel_service.settings import get_settings
 
@@ -67,6 +69,8 @@ def create_app() -> Litestar:
             ListingActionController,
             ActionController,
             CaseListingController,
+            DocumentController,
+            MinutesController,
             CaseController,
             PersonController,
             SubjectController,

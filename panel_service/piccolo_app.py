@@ -25,6 +25,7 @@ from panel_service.cases.tables import (
     VictimContact,
 )
 from panel_service.meetings.tables import Attendance, Listing, Meeting, VictimVoice
+from panel_service.minutes.tables import InformationShared, ListingMinutes, MinutesVersion
 from panel_service.panels.tables import Panel, PanelAgency, PanelStaff
 
 TABLES = [
@@ -51,6 +52,9 @@ TABLES = [
     VictimVoice,
     Action,
     ActionStatusChange,
+    ListingMinutes,
+    InformationShared,
+    MinutesVersion,
     AuditEvent,
 ]
 

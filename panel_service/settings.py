@@ -34,6 +34,8 @@ class Settings:
     """Sign-in and TOTP attempts allowed per client address and path each minute."""
     token_rate_per_minute: int = 20
     """API-token requests allowed per client address each minute."""
+    templates_dir: Path = PROJECT_ROOT / "templates" / "docx"
+    """The base Word documents (``base.docx``, optionally one per kind of document)."""
 
     @property
     def uses_postgres(self) -> bool:
@@ -43,6 +45,17 @@ class Settings:
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     return int(raw) if raw else default
+
+
+def _templates_dir() -> Path:
+    """``PANEL_TEMPLATES_DIR``, else the repository's ``templates/docx``; an installed
+    package (the Docker image) has no repository around it, so there the working
+    directory's ``templates/docx`` is used."""
+    raw = os.environ.get("PANEL_TEMPLATES_DIR", "").strip()
+    if raw:
+        return Path(raw)
+    in_repository = PROJECT_ROOT / "templates" / "docx"
+    return in_repository if in_repository.is_dir() else Path.cwd() / "templates" / "docx"
 
 
 def read_settings() -> Settings:
@@ -66,6 +79,7 @@ def read_settings() -> Settings:
         trust_proxy=os.environ.get("PANEL_TRUST_PROXY", "") == "1",
         sign_in_rate_per_minute=_int("PANEL_SIGN_IN_RATE_PER_MINUTE", 10),
         token_rate_per_minute=_int("PANEL_TOKEN_RATE_PER_MINUTE", 20),
+        templates_dir=_templates_dir(),
     )
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import msgspec
 
 from panel_service.actions.tables import ActionCategory, ActionStatus
-from panel_service.validation import Id
+from panel_service.validation import NO_NUL, Id
 
 
 class ActionSubArea(StrEnum):
@@ -77,9 +77,9 @@ SUB_AREAS: dict[ActionCategory, frozenset[ActionSubArea]] = {
 # Long enough to be specific (checked after stripping, in the service), short enough to
 # stay an action rather than a report.
 DESCRIPTION_MIN_LENGTH = 10
-Description = Annotated[str, msgspec.Meta(max_length=2000)]
+Description = Annotated[str, msgspec.Meta(max_length=2000, pattern=NO_NUL)]
 OwnerName = Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
-Note = Annotated[str, msgspec.Meta(max_length=2000)]
+Note = Annotated[str, msgspec.Meta(max_length=2000, pattern=NO_NUL)]
 
 
 class ActionCreate(msgspec.Struct, forbid_unknown_fields=True):

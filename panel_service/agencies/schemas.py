@@ -13,11 +13,14 @@ from panel_service.validation import Domain, Email, Name
 Domains = Annotated[list[Domain], msgspec.Meta(max_length=20)]
 
 
+ContactName = Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+
 class AgencyCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
     agency_type: AgencyType
     secure_domains: Domains = msgspec.field(default_factory=list)
-    contact_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    contact_name: ContactName = ""
     contact_email: Email | None = None
 
 
@@ -25,7 +28,10 @@ class AgencyUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: Name | msgspec.UnsetType = msgspec.UNSET
     agency_type: AgencyType | msgspec.UnsetType = msgspec.UNSET
     secure_domains: Domains | msgspec.UnsetType = msgspec.UNSET
-    contact_name: Annotated[str, msgspec.Meta(max_length=200)] | msgspec.UnsetType = msgspec.UNSET
+    contact_name: (
+        Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
     contact_email: Email | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
 

@@ -12,7 +12,10 @@ from panel_service.meetings.schemas import MeetingCancel, MeetingRead
 from panel_service.meetings.services import TRANSITIONS, get_meeting
 from panel_service.meetings.tables import Listing, ListingOutcome, Meeting, MeetingStatus
 from panel_service.meetings.victim_voice import listings_missing_voice
+from panel_service.minutes.versions import store_approved_version
 from panel_service.records import fetch_row
+
+APPROVED = (MeetingStatus.MINUTES_APPROVED, MeetingStatus.MINUTES_CIRCULATED)
 
 
 async def _move(
@@ -68,9 +71,16 @@ async def close_meeting(actor: Actor, meeting_id: int) -> MeetingRead:
 
 
 async def approve_minutes(actor: Actor, meeting_id: int) -> MeetingRead:
+    """Approve the minutes as they stand: the next version is stored, locked, with the full
+    minutes. Minutes already approved (or circulated) are approved again only when they
+    have changed since the latest version (409 otherwise); they are then circulated again."""
     await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     async with db.transaction():
+        await db.lock_row(Meeting, meeting_id)
+        meeting = await fetch_row(Meeting, meeting_id, "meeting")
+        again = MeetingStatus(meeting["status"]) in APPROVED
         await _move(actor, meeting_id, MeetingStatus.MINUTES_APPROVED)
+        await store_approved_version(actor, meeting_id, again)
     return await get_meeting(actor, meeting_id)
 
 

@@ -15,7 +15,7 @@ from panel_service.meetings.tables import (
     VoiceNotObtainedReason,
 )
 from panel_service.panels.tables import PanelKind
-from panel_service.validation import Id, Name, ShortText, Text
+from panel_service.validation import NO_NUL, Id, Name, ShortText, Text
 
 
 class MeetingCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -40,7 +40,7 @@ class MeetingReschedule(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class MeetingCancel(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=NO_NUL)]
 
 
 class MeetingRead(msgspec.Struct):
@@ -66,7 +66,7 @@ class ListingCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 class ListingOutcomeUpdate(msgspec.Struct, forbid_unknown_fields=True):
     outcome: ListingOutcome
-    deferral_reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    deferral_reason: Annotated[str, msgspec.Meta(max_length=2000, pattern=NO_NUL)] = ""
 
 
 class ListingRead(msgspec.Struct):

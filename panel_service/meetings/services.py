@@ -41,8 +41,13 @@ TRANSITIONS: dict[MeetingStatus, set[MeetingStatus]] = {
     MeetingStatus.AGENDA_PUBLISHED: {MeetingStatus.IN_SESSION, MeetingStatus.CANCELLED},
     MeetingStatus.IN_SESSION: {MeetingStatus.MINUTES_DRAFTED},
     MeetingStatus.MINUTES_DRAFTED: {MeetingStatus.MINUTES_APPROVED},
-    MeetingStatus.MINUTES_APPROVED: {MeetingStatus.MINUTES_CIRCULATED},
-    MeetingStatus.MINUTES_CIRCULATED: set(),
+    # Approving again makes a new version of changed minutes (checked by approve_minutes),
+    # to be circulated again.
+    MeetingStatus.MINUTES_APPROVED: {
+        MeetingStatus.MINUTES_CIRCULATED,
+        MeetingStatus.MINUTES_APPROVED,
+    },
+    MeetingStatus.MINUTES_CIRCULATED: {MeetingStatus.MINUTES_APPROVED},
     MeetingStatus.CANCELLED: set(),
 }
 # Before the meeting sits, its agenda can still change.

@@ -96,6 +96,10 @@ class Route:
     request: Request = lambda world, side, role: ({}, None)
     listed: tuple[str, ...] = ()
     sides: tuple[str, ...] = ("in", "out")
+    # Where a visible record's refusal is not 403: an agency's document answers 404 to
+    # another agency (it must not learn what that agency receives).
+    refused: int = 403
+    refused_by_role: tuple[tuple[str, int], ...] = ()
 
 
 def _on(record: str, body: Callable[[World, Side], Any] | None = None) -> Request:
@@ -443,6 +447,57 @@ MATRIX: dict[str, Route] = {
             },
         ),
     ),
+    # --- documents: the full set for the chair and coordinators, extracts per agency -------
+    "GET /api/meetings/{meeting_id:int}/agenda.docx": Route(
+        200, MANAGE_MEETING, "meeting", request=_on("meeting")
+    ),
+    "GET /api/meetings/{meeting_id:int}/agencies/{agency_id:int}/agenda.docx": Route(
+        200,
+        MANAGE_MEETING | {REP},
+        "meeting",
+        request=lambda w, s, r: ({"id": s["meeting"], "agency_id": s["agency"]}, None),
+        refused=404,
+    ),
+    "GET /api/meetings/{meeting_id:int}/agencies/{agency_id:int}/actions.docx": Route(
+        200,
+        MANAGE_MEETING | {REP},
+        "sitting",
+        request=lambda w, s, r: ({"id": s["sitting"], "agency_id": s["agency"]}, None),
+        refused=404,
+    ),
+    # Staff get their panels' actions of any agency; an agency's people only their own.
+    "GET /api/agencies/{agency_id:int}/actions.docx": Route(
+        200,
+        PANEL_RUNNERS | {SM, REP},
+        "agency",
+        PANEL_RUNNERS | {SM},
+        _on("agency"),
+        refused=404,
+        refused_by_role=((ADMIN, 403),),
+    ),
+    # --- minutes (the full set is for the chair and coordinators) -------------------------
+    "GET /api/listings/{listing_id:int}/minutes": Route(
+        200, MANAGE_MEETING, "sitting_listing", request=_on("sitting_listing")
+    ),
+    "PUT /api/listings/{listing_id:int}/minutes": Route(
+        200,
+        MANAGE_MEETING,
+        "sitting_listing",
+        request=_on(
+            "sitting_listing",
+            lambda w, s: {
+                "risks_identified": "Escalating threats since the separation.",
+                "information_shared": [{"agency_id": s["agency"], "text": "Two call-outs."}],
+                "revision": 0,
+            },
+        ),
+    ),
+    "GET /api/meetings/{meeting_id:int}/minutes": Route(
+        200, MANAGE_MEETING, "sitting", request=_on("sitting")
+    ),
+    "GET /api/meetings/{meeting_id:int}/minutes/versions": Route(
+        200, MANAGE_MEETING, "sitting", request=_on("sitting")
+    ),
     "GET /api/actions": Route(200, MEETING_READERS, listed=("action", "perpetrator_action")),
     "GET /api/actions/overdue-by-agency": Route(200, MEETING_READERS),
     "GET /api/actions/{action_id:int}": Route(200, EVERYONE, "action", request=_on("action")),
@@ -547,7 +602,7 @@ def test_every_api_route_has_a_matrix_entry() -> None:
 
 def expected_status(route: Route, role: str, inside: bool) -> int:
     if route.record is None:
-        return route.status if role in route.allowed else 403
+        return route.status if role in route.allowed else dict(route.refused_by_role).get(role, 403)
     kind = KIND[route.record]
     visible = role in SEEN_ANYWHERE.get(kind, frozenset()) or (
         inside and role in IN_SCOPE.get(route.record, EVERYONE)
@@ -555,7 +610,9 @@ def expected_status(route: Route, role: str, inside: bool) -> int:
     if not visible:
         # A record referred to from the body is a field error, not a missing resource.
         return 404 if "{" in _path_of(route) else 422
-    return route.status if role in (route.allowed if inside else route.anywhere) else 403
+    if role in (route.allowed if inside else route.anywhere):
+        return route.status
+    return dict(route.refused_by_role).get(role, route.refused)
 
 
 def _path_of(route: Route) -> str:

@@ -220,3 +220,13 @@ def test_a_refused_action_writes_nothing(
     _refused(client, listing["id"], status, **overrides)
     assert action_row_counts(client) == (0, 0)
     assert audit_events(client, record_type="action") == []
+
+
+def test_a_nul_character_in_free_text_is_refused_naming_the_field(client: Any) -> None:
+    # PostgreSQL text cannot hold NUL: it is a 400 on either database, never a 500.
+    listing = sitting_marac_listing(client)
+    before = action_row_counts(client)
+    body = action_body(client, listing["id"], description="Police to visit\x00 today")
+    refused = ok(client.post(f"/api/listings/{listing['id']}/actions", json=body), 400)
+    assert refused["errors"][0]["field"] == "description"
+    assert action_row_counts(client) == before

@@ -1,0 +1,69 @@
+"""An agency's extract of an agenda: only the cases and subjects the agency is party to,
+and of their open actions only the agency's own (security.md: every document is built for
+one recipient agency).
+
+An agency is party to a case when it referred it, when its IDVA is assigned to it (the
+IDVA service presents the victim's voice), or when it owns an action on it, open or not;
+to a perpetrator subject when it referred the subject or owns an action on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import msgspec
+
+from panel_service.accounts.tables import User
+from panel_service.actions.tables import Action
+from panel_service.cases.tables import Case, PerpetratorSubject
+from panel_service.meetings.schemas import AgendaRead
+
+
+@dataclass(frozen=True, slots=True)
+class Parties:
+    """The cases and subjects (of those asked about) one agency is party to."""
+
+    cases: frozenset[int]
+    subjects: frozenset[int]
+
+
+async def parties(agency_id: int, case_ids: list[int], subject_ids: list[int]) -> Parties:
+    """Which of ``case_ids`` and ``subject_ids`` the agency is party to (four statements,
+    whatever the number of cases)."""
+    cases: set[int] = set()
+    subjects: set[int] = set()
+    if case_ids:
+        referred = await Case.select(Case.id).where(
+            Case.id.is_in(case_ids) & (Case.referring_agency == agency_id)
+        )
+        idvas = User.select(User.id).where(User.agency == agency_id)
+        presented = await Case.select(Case.id).where(
+            Case.id.is_in(case_ids) & Case.assigned_idva.is_in(idvas)
+        )
+        owned = await Action.select(Action.case).where(
+            Action.case.is_in(case_ids) & (Action.agency == agency_id)
+        )
+        cases = {r["id"] for r in [*referred, *presented]} | {r["case"] for r in owned}
+    if subject_ids:
+        referred = await PerpetratorSubject.select(PerpetratorSubject.id).where(
+            PerpetratorSubject.id.is_in(subject_ids)
+            & (PerpetratorSubject.referring_agency == agency_id)
+        )
+        owned = await Action.select(Action.subject).where(
+            Action.subject.is_in(subject_ids) & (Action.agency == agency_id)
+        )
+        subjects = {r["id"] for r in referred} | {r["subject"] for r in owned}
+    return Parties(frozenset(cases), frozenset(subjects))
+
+
+def agency_extract(agenda: AgendaRead, agency_id: int, party: Parties) -> AgendaRead:
+    """The agenda cut down to what the agency is party to; each item keeps its place and
+    time slot in the full agenda."""
+    items = []
+    for item in agenda.items:
+        if (item.case is not None and item.case.id in party.cases) or (
+            item.subject is not None and item.subject.id in party.subjects
+        ):
+            own = [a for a in item.open_actions if a.agency_id == agency_id]
+            items.append(msgspec.structs.replace(item, open_actions=own))
+    return msgspec.structs.replace(agenda, items=items)

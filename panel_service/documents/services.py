@@ -1,0 +1,228 @@
+"""The document verbs: check access, gather what the caller may see, build the document off
+the event loop, audit the download, and hand back bytes with a server-chosen file name.
+
+Access comes first, outside any transaction (so a refusal stays on record); the audit
+events are written only once the document exists, in one transaction: "downloaded" on the
+meeting (or the agency) naming the kind of document and the recipient agency, and, as
+``read_agenda`` does, "viewed_on_agenda" for each case and subject the agenda shows.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import anyio.to_thread
+
+from panel_service import access, db
+from panel_service.accounts.actor import Actor
+from panel_service.accounts.tables import Role
+from panel_service.audit.trail import record_event, record_events
+from panel_service.documents import gather
+from panel_service.documents.actions import build_agency_actions, build_meeting_actions
+from panel_service.documents.agenda import build_agenda
+from panel_service.documents.agenda_content import AgendaContent
+from panel_service.documents.render import pdf_available, render_pdf
+from panel_service.documents.templates import base_document
+from panel_service.documents.text import xml_safe
+from panel_service.errors import Invalid, NotFound
+from panel_service.settings import get_settings
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MEDIA_TYPE = "application/pdf"
+# Who may ask for any agency's action list (seeing the actions on the panels they run);
+# everyone else only for their own agency.
+_RUN_PANELS = frozenset({Role.COORDINATOR, Role.CHAIR, Role.SERVICE_MANAGER})
+
+T = TypeVar("T")
+
+
+class DocumentFormat(StrEnum):
+    DOCX = "docx"
+    PDF = "pdf"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFile:
+    content: bytes
+    filename: str
+    media_type: str
+
+
+def check_format(format_: DocumentFormat) -> None:
+    if format_ is DocumentFormat.PDF and not pdf_available():
+        raise Invalid(
+            "PDF is not available here (LibreOffice is not installed); ask for docx",
+            field="format",
+        )
+
+
+async def _build(builder: Callable[[T, Any], bytes], content: T, kind: str) -> bytes:
+    """Build off the event loop: python-docx is CPU-bound."""
+    base = base_document(get_settings().templates_dir, kind)
+    return await anyio.to_thread.run_sync(functools.partial(builder, content, base))
+
+
+async def _finish(docx: bytes, format_: DocumentFormat, stem: str) -> DocumentFile:
+    if format_ is DocumentFormat.PDF:
+        return DocumentFile(await render_pdf(docx), f"{stem}.pdf", PDF_MEDIA_TYPE)
+    return DocumentFile(docx, f"{stem}.docx", DOCX_MEDIA_TYPE)
+
+
+async def _audit_agenda(
+    actor: Actor,
+    content: AgendaContent,
+    kind: str,
+    format_: DocumentFormat,
+    agency_id: int | None,
+) -> None:
+    agenda = content.agenda
+    detail: dict[str, Any] = {"document": kind, "agency_id": agency_id, "format": format_.value}
+    seen = {"meeting_id": agenda.meeting_id, "document": kind}
+    cases = sorted({item.case.id for item in agenda.items if item.case})
+    subjects = sorted({item.subject.id for item in agenda.items if item.subject})
+    async with db.transaction():
+        await record_events(actor, "viewed_on_agenda", "case", cases, seen)
+        await record_events(actor, "viewed_on_agenda", "perpetrator_subject", subjects, seen)
+        await record_event(
+            actor,
+            "downloaded",
+            "meeting",
+            agenda.meeting_id,
+            detail,
+            recipients=[content.agency] if content.agency else None,
+        )
+
+
+async def agenda_document(
+    actor: Actor, meeting_id: int, format_: DocumentFormat = DocumentFormat.DOCX
+) -> DocumentFile:
+    """The full agenda: for the chair and coordinators (the meeting's staff) only."""
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
+    check_format(format_)
+    content = await gather.agenda_content(actor, meeting_id, None)
+    docx = await _build(build_agenda, content, "agenda")
+    result = await _finish(docx, format_, _agenda_stem(content))
+    await _audit_agenda(actor, content, "agenda", format_, None)
+    return result
+
+
+async def agency_agenda_document(
+    actor: Actor, meeting_id: int, agency_id: int, format_: DocumentFormat = DocumentFormat.DOCX
+) -> DocumentFile:
+    """One agency's extract of the agenda: only the cases it is party to."""
+    await access.check_agency_document(actor, meeting_id, agency_id)
+    check_format(format_)
+    content = await gather.agenda_content(actor, meeting_id, agency_id)
+    docx = await _build(build_agenda, content, "agenda")
+    result = await _finish(docx, format_, _agenda_stem(content))
+    await _audit_agenda(actor, content, "agency_agenda", format_, agency_id)
+    return result
+
+
+async def meeting_actions_document(
+    actor: Actor, meeting_id: int, agency_id: int, format_: DocumentFormat = DocumentFormat.DOCX
+) -> DocumentFile:
+    """One agency's actions agreed at, and reviewed at, one meeting."""
+    await access.check_agency_document(actor, meeting_id, agency_id)
+    check_format(format_)
+    content = await gather.meeting_actions_content(actor, meeting_id, agency_id)
+    docx = await _build(build_meeting_actions, content, "actions")
+    stem = f"{content.panel_name} actions {content.meeting_day.isoformat()} {content.agency}"
+    result = await _finish(docx, format_, stem)
+    async with db.transaction():
+        await record_event(
+            actor,
+            "downloaded",
+            "meeting",
+            meeting_id,
+            {
+                "document": "agency_actions",
+                "agency_id": agency_id,
+                "format": format_.value,
+                "actions": len(content.agreed) + len(content.reviewed),
+            },
+            recipients=[content.agency],
+        )
+    return result
+
+
+async def check_agency_actions(actor: Actor, agency_id: int) -> None:
+    """Every open action of an agency: its own people and integrations may have it, and
+    the staff who run panels (seeing their panels' actions of it); anyone else gets 404,
+    audited, as for another agency's meeting documents."""
+    await access.require(actor, access.Record.ACTION)
+    staff = actor.permissions is None and (actor.user_id is None or actor.role in _RUN_PANELS)
+    if staff or actor.agency_id == agency_id:
+        return
+    # The same refusal event as panel_service.access writes.
+    await record_event(
+        actor, "refused", access.Record.AGENCY.value, agency_id, {"right": "view", "status": 404}
+    )
+    raise NotFound(f"agency {agency_id} has no action list for you")
+
+
+async def agency_actions_document(
+    actor: Actor, agency_id: int, format_: DocumentFormat = DocumentFormat.DOCX
+) -> DocumentFile:
+    """Every open action of one agency that the caller may see."""
+    await check_agency_actions(actor, agency_id)
+    check_format(format_)
+    content = await gather.agency_actions_content(actor, agency_id)
+    docx = await _build(build_agency_actions, content, "actions")
+    stem = f"{content.agency} open actions {content.produced_on.isoformat()}"
+    result = await _finish(docx, format_, stem)
+    async with db.transaction():
+        await record_event(
+            actor,
+            "downloaded",
+            access.Record.AGENCY.value,
+            agency_id,
+            {
+                "document": "agency_open_actions",
+                "agency_id": agency_id,
+                "format": format_.value,
+                "actions": len(content.open),
+            },
+            recipients=[content.agency],
+        )
+    return result
+
+
+def _agenda_stem(content: AgendaContent) -> str:
+    agenda = content.agenda
+    stem = f"{agenda.panel_name} agenda {agenda.starts_at.date().isoformat()}"
+    return f"{stem} {content.agency}" if content.agency else stem
+
+
+# --- file names (RFC 6266) -------------------------------------------------------------
+# Path separators, quotes, controls, and the bidirectional controls that can disguise a
+# file's real extension ("\u202eexe.docx").
+_UNSAFE_IN_NAME = re.compile(
+    r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+'
+)
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9 ._()+,=@-]+")
+_MAX_STEM = 120
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with a plain ASCII ``filename`` for old clients and the exact name as
+    UTF-8 in ``filename*`` (RFC 6266, RFC 8187). Characters that are unsafe in a file name
+    (path separators, quotes, controls) are replaced; the name is the server's, never the
+    caller's."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    stem = _UNSAFE_IN_NAME.sub("_", xml_safe(stem)).strip(" ._") or "document"
+    stem = " ".join(stem.split())[:_MAX_STEM].rstrip(" ._")
+    exact = f"{stem}.{extension}" if extension else stem
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    plain = " ".join(_NOT_PLAIN.sub("_", folded).split()).strip(" ._") or "document"
+    fallback = f"{plain}.{extension}" if extension else plain
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(exact, safe='')}"

@@ -1,0 +1,1 @@
+"""Minutes: what was recorded for each listing, and the approved versions."""
