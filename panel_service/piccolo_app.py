@@ -21,6 +21,7 @@ from panel_service.cases.tables import (
     PerpetratorSubject,
     Person,
     ReferralCriterion,
+    RfgvAssessment,
     SubjectVictim,
     VictimContact,
 )
@@ -46,6 +47,7 @@ TABLES = [
     Child,
     PerpetratorSubject,
     SubjectVictim,
+    RfgvAssessment,
     Meeting,
     Listing,
     Attendance,

@@ -36,6 +36,8 @@ class Settings:
     """API-token requests allowed per client address each minute."""
     templates_dir: Path = PROJECT_ROOT / "templates" / "docx"
     """The base Word documents (``base.docx``, optionally one per kind of document)."""
+    rfgv_calculation: str = "panel_service.cases.rfgv:ILLUSTRATIVE"
+    """The RFG-V calculation, as ``module:attribute`` (a force installs its own weights)."""
 
     @property
     def uses_postgres(self) -> bool:
@@ -80,6 +82,8 @@ def read_settings() -> Settings:
         sign_in_rate_per_minute=_int("PANEL_SIGN_IN_RATE_PER_MINUTE", 10),
         token_rate_per_minute=_int("PANEL_TOKEN_RATE_PER_MINUTE", 20),
         templates_dir=_templates_dir(),
+        rfgv_calculation=os.environ.get("PANEL_RFGV_CALCULATION", "").strip()
+        or "panel_service.cases.rfgv:ILLUSTRATIVE",
     )
 
 

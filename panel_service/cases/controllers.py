@@ -11,7 +11,7 @@ from litestar.params import Parameter
 
 from panel_service.accounts.actor import Actor
 from panel_service.audit.schemas import AuditEventRead
-from panel_service.cases import contact, people, services, subjects
+from panel_service.cases import contact, people, rfgv, services, subjects
 from panel_service.cases.schemas import (
     CaseCreate,
     CaseRead,
@@ -23,6 +23,8 @@ from panel_service.cases.schemas import (
     DashAssessmentRead,
     PersonRead,
     PersonUpdate,
+    RfgvRead,
+    RfgvRecord,
     SubjectCreate,
     SubjectDecision,
     SubjectMilestones,
@@ -159,3 +161,8 @@ class SubjectController(Controller):
         self, actor: Actor, subject_id: int, data: SubjectMilestones
     ) -> SubjectRead:
         return await subjects.record_milestones(actor, subject_id, data)
+
+    @post("/{subject_id:int}/rfgv")
+    async def record_rfgv(self, actor: Actor, subject_id: int, data: RfgvRecord) -> RfgvRead:
+        """Score the subject's RFG-V at entry or at exit (the inputs are kept)."""
+        return await rfgv.record_rfgv(actor, subject_id, data)

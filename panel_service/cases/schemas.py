@@ -19,6 +19,7 @@ from panel_service.cases.tables import (
     IncidentType,
     Pathway,
     PersonalConnection,
+    RfgvStage,
     RiskIdentifiedBy,
     SubjectStatus,
 )
@@ -353,6 +354,34 @@ class SubjectVictimRead(msgspec.Struct):
     case_id: int | None
 
 
+class RfgvInputs(msgspec.Struct, forbid_unknown_fields=True):
+    days_since_last_incident: Annotated[int, msgspec.Meta(ge=0, le=36_500)]
+    incidents_last_12_months: Annotated[int, msgspec.Meta(ge=0, le=1_000)]
+    most_serious_gravity: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    """1 (verbal abuse) to 5 (life-threatening violence), as the force grades incidents."""
+    victims: Annotated[int, msgspec.Meta(ge=1, le=100)]
+
+
+class RfgvRecord(msgspec.Struct, forbid_unknown_fields=True):
+    stage: RfgvStage
+    assessed_on: date
+    inputs: RfgvInputs
+
+
+class RfgvScore(msgspec.Struct):
+    score: int
+    calculation_version: str
+    assessed_on: date
+    inputs: RfgvInputs
+
+
+class RfgvRead(msgspec.Struct):
+    entry: RfgvScore | None
+    exit: RfgvScore | None
+    change: int | None
+    """Exit minus entry: negative is the fall a successful intervention shows."""
+
+
 class SubjectRead(msgspec.Struct):
     id: int
     reference: str
@@ -376,6 +405,7 @@ class SubjectRead(msgspec.Struct):
     plan_signed_off_on: date | None
     plan_signed_off_by_id: int | None
     clocks: DriveClocks
+    rfgv: RfgvRead
     created_at: datetime
 
 

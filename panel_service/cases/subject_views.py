@@ -12,6 +12,7 @@ import msgspec
 
 from panel_service.cases.drive import drive_clocks, is_eligible
 from panel_service.cases.people import perpetrator_view, person_rows, serial_perpetrator_ids
+from panel_service.cases.rfgv import rfgv_of
 from panel_service.cases.schemas import EligibilityCheck, SubjectRead
 from panel_service.cases.tables import PerpetratorSubject, SubjectVictim
 from panel_service.errors import NotFound
@@ -115,10 +116,12 @@ async def read_subjects(rows: list[dict[str, Any]], now: datetime) -> list[Subje
         )
         for link in links:
             victims[link["subject"]].append(link)
+    scores = await rfgv_of(ids)
     return [
         to_struct(
             {
                 **fields,
+                "rfgv": scores[fields["id"]],
                 "person": perpetrator_view(
                     people[fields["person_id"]],
                     fields["referral_day"],

@@ -212,3 +212,25 @@ class SubjectVictim(Table, tablename="subject_victim"):
     )
     victim = ForeignKey(null=False, references=Person, on_delete=OnDelete.restrict, index=True)
     case = ForeignKey(references=Case, null=True, on_delete=OnDelete.restrict, index=True)
+
+
+class RfgvStage(StrEnum):
+    ENTRY = "entry"
+    EXIT = "exit"
+
+
+class RfgvAssessment(Table, tablename="rfgv_assessment"):
+    """A perpetrator's RFG-V score at entry or at exit, with the inputs it was worked out
+    from and the version of the calculation that did it (weights differ by force)."""
+
+    id: Serial
+    subject = ForeignKey(
+        null=False, references=PerpetratorSubject, on_delete=OnDelete.restrict, index=True
+    )
+    stage = Varchar(length=10, choices=RfgvStage)
+    inputs = JSON(default={})
+    calculation_version = Varchar(length=60)
+    score = Integer()
+    assessed_on = Date()
+    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.restrict)
+    recorded_at = Timestamptz(default=TimestamptzNow())

@@ -184,6 +184,17 @@ class DocumentBuilder:
         statement)."""
         self._append(self._detached(style, line))
 
+    def label(self, text: str) -> None:
+        """A bold line introducing the table after it: set a little apart from what comes
+        before, and kept on the same page as the table (never left alone at a page's
+        foot)."""
+        p = self._detached("normal", Strong(text))
+        p_pr = etree.Element(_PPR)
+        etree.SubElement(p_pr, w("keepNext"))
+        etree.SubElement(p_pr, w("spacing")).set(w("before"), "200")
+        p.insert(0, p_pr)
+        self._append(p)
+
     def bullets(self, items: Iterable[Line]) -> None:
         for item in items:
             self._append(self._detached("bullet", item))

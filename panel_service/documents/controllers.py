@@ -20,6 +20,11 @@ Format = Annotated[
     QueryParameter(description="docx (default), or pdf where LibreOffice is installed"),
 ]
 
+Version = Annotated[
+    int | None,
+    QueryParameter(description="an approved version's number (default: as they stand)", ge=1),
+]
+
 
 def _download(document: DocumentFile) -> Response[bytes]:
     return Response(
@@ -47,6 +52,35 @@ class DocumentController(Controller):
     ) -> Response[bytes]:
         """One agency's extract of the agenda: only the cases it is party to."""
         document = await services.agency_agenda_document(actor, meeting_id, agency_id, format)
+        return _download(document)
+
+    @get("/meetings/{meeting_id:int}/minutes.docx")
+    async def download_minutes(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        version: Version = None,
+        format: Format = DocumentFormat.DOCX,
+    ) -> Response[bytes]:
+        """The full minutes, for the meeting's chair and coordinators: approved version
+        ``version``, or without one the minutes as they stand (marked draft until
+        approved). 409 before the meeting has sat."""
+        return _download(await services.minutes_document(actor, meeting_id, version, format))
+
+    @get("/meetings/{meeting_id:int}/agencies/{agency_id:int}/minutes.docx")
+    async def download_agency_minutes(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        agency_id: int,
+        version: Version = None,
+        format: Format = DocumentFormat.DOCX,
+    ) -> Response[bytes]:
+        """One agency's extract of the minutes: only the cases it is party to, its own
+        information and actions and the risks identified; never the victim's voice."""
+        document = await services.agency_minutes_document(
+            actor, meeting_id, agency_id, version, format
+        )
         return _download(document)
 
     @get("/meetings/{meeting_id:int}/agencies/{agency_id:int}/actions.docx")

@@ -4,7 +4,8 @@ the event loop, audit the download, and hand back bytes with a server-chosen fil
 Access comes first, outside any transaction (so a refusal stays on record); the audit
 events are written only once the document exists, in one transaction: "downloaded" on the
 meeting (or the agency) naming the kind of document and the recipient agency, and, as
-``read_agenda`` does, "viewed_on_agenda" for each case and subject the agenda shows.
+``read_agenda`` does, "viewed_on_agenda" for each case and subject the agenda shows (for
+the minutes, as ``get_minutes`` does, "viewed_minutes").
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import anyio.to_thread
+import msgspec
 
 from panel_service import access, db
 from panel_service.accounts.actor import Actor
@@ -28,14 +31,31 @@ from panel_service.documents import gather
 from panel_service.documents.actions import build_agency_actions, build_meeting_actions
 from panel_service.documents.agenda import build_agenda
 from panel_service.documents.agenda_content import AgendaContent
+from panel_service.documents.minutes import (
+    MinutesContent,
+    agency_minutes,
+    build_minutes_document,
+)
 from panel_service.documents.render import pdf_available, render_pdf
 from panel_service.documents.templates import base_document
 from panel_service.documents.text import xml_safe
-from panel_service.errors import Invalid, NotFound
+from panel_service.errors import Conflict, Invalid, NotFound
+from panel_service.meetings.tables import Meeting, MeetingStatus
+from panel_service.minutes.schemas import MinutesData
+from panel_service.minutes.versions import current_minutes
 from panel_service.settings import get_settings
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MEDIA_TYPE = "application/pdf"
+# The meeting has minutes once it sits: from then on they can be downloaded.
+MINUTED_STATUSES = frozenset(
+    {
+        MeetingStatus.IN_SESSION,
+        MeetingStatus.MINUTES_DRAFTED,
+        MeetingStatus.MINUTES_APPROVED,
+        MeetingStatus.MINUTES_CIRCULATED,
+    }
+)
 # Who may ask for any agency's action list (seeing the actions on the panels they run);
 # everyone else only for their own agency.
 _RUN_PANELS = frozenset({Role.COORDINATOR, Role.CHAIR, Role.SERVICE_MANAGER})
@@ -192,6 +212,113 @@ async def agency_actions_document(
             },
             recipients=[content.agency],
         )
+    return result
+
+
+async def _minutes_of(meeting_id: int, version: int | None) -> MinutesData:
+    """The minutes as ``current_minutes`` reads them: 409 before the meeting has sat (no
+    minutes yet), 404 for a version that was never approved."""
+    row = await Meeting.select(Meeting.status).where(Meeting.id == meeting_id).first()
+    if row is None:
+        raise NotFound(f"meeting {meeting_id} not found")
+    status = MeetingStatus(row["status"])
+    if status not in MINUTED_STATUSES:
+        raise Conflict(f"the meeting is {status.value}: it has no minutes until it is in session")
+    minutes = await current_minutes(meeting_id, version)
+    if minutes is None:
+        raise NotFound(f"meeting {meeting_id} has no minutes version {version}")
+    return minutes
+
+
+async def _audit_minutes(
+    actor: Actor,
+    content: MinutesContent,
+    kind: str,
+    format_: DocumentFormat,
+    agency_id: int | None,
+) -> None:
+    """ "downloaded" on the meeting (with the recipient agency for an extract) and, as
+    ``get_minutes`` does, "viewed_minutes" on each case and subject the document shows."""
+    minutes = content.minutes
+    items = [*minutes.actions_review, *minutes.items]
+    seen = {"meeting_id": minutes.meeting.id, "document": kind, "version": minutes.version}
+    detail: dict[str, Any] = {
+        "document": kind,
+        "agency_id": agency_id,
+        "format": format_.value,
+        "version": minutes.version,
+    }
+    async with db.transaction():
+        for record_type, ids in (
+            (access.Record.CASE.value, sorted({i.case.id for i in items if i.case})),
+            (access.Record.SUBJECT.value, sorted({i.subject.id for i in items if i.subject})),
+        ):
+            await record_events(actor, "viewed_minutes", record_type, ids, seen)
+        await record_event(
+            actor,
+            "downloaded",
+            "meeting",
+            minutes.meeting.id,
+            detail,
+            recipients=[content.agency] if content.agency else None,
+        )
+
+
+def _minutes_stem(content: MinutesContent) -> str:
+    minutes = content.minutes
+    meeting = minutes.meeting
+    marked = "draft" if minutes.version is None else f"version {minutes.version}"
+    stem = f"{meeting.panel_name} minutes {meeting.day.isoformat()} {marked}"
+    return f"{stem} {content.agency}" if content.agency else stem
+
+
+async def minutes_document(
+    actor: Actor,
+    meeting_id: int,
+    version: int | None = None,
+    format_: DocumentFormat = DocumentFormat.DOCX,
+) -> DocumentFile:
+    """The full minutes (an approved version, or as they stand): for the meeting's chair
+    and coordinators only."""
+    await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
+    check_format(format_)
+    minutes = await _minutes_of(meeting_id, version)
+    content = MinutesContent(minutes=minutes, produced_on=date.today())
+    docx = await _build(build_minutes_document, content, "minutes")
+    result = await _finish(docx, format_, _minutes_stem(content))
+    await _audit_minutes(actor, content, "minutes", format_, None)
+    return result
+
+
+async def agency_minutes_document(
+    actor: Actor,
+    meeting_id: int,
+    agency_id: int,
+    version: int | None = None,
+    format_: DocumentFormat = DocumentFormat.DOCX,
+) -> DocumentFile:
+    """One agency's extract of the minutes (``panel_service.documents.minutes`` states
+    what it holds): only the listings it is party to, never the victim's voice nor what
+    other agencies shared."""
+    await access.check_agency_document(actor, meeting_id, agency_id)
+    check_format(format_)
+    agency = await gather.agency_name(agency_id)
+    minutes = await _minutes_of(meeting_id, version)
+    if not access.sees_every_listing(actor):
+        # An IDVA keeps only their own cases' listings, as on the agenda.
+        listed = [i.listing_id for i in (*minutes.actions_review, *minutes.items)]
+        shown = await access.visible_ids(actor, access.Record.LISTING, listed)
+        minutes = msgspec.structs.replace(
+            minutes,
+            actions_review=[i for i in minutes.actions_review if i.listing_id in shown],
+            items=[i for i in minutes.items if i.listing_id in shown],
+        )
+    content = MinutesContent(
+        minutes=agency_minutes(minutes, agency_id), produced_on=date.today(), agency=agency
+    )
+    docx = await _build(build_minutes_document, content, "minutes")
+    result = await _finish(docx, format_, _minutes_stem(content))
+    await _audit_minutes(actor, content, "agency_minutes", format_, agency_id)
     return result
 
 

@@ -465,6 +465,17 @@ MATRIX: dict[str, Route] = {
         request=lambda w, s, r: ({"id": s["sitting"], "agency_id": s["agency"]}, None),
         refused=404,
     ),
+    # The meeting is in session: its minutes exist (as a draft) from then on.
+    "GET /api/meetings/{meeting_id:int}/minutes.docx": Route(
+        200, MANAGE_MEETING, "sitting", request=_on("sitting")
+    ),
+    "GET /api/meetings/{meeting_id:int}/agencies/{agency_id:int}/minutes.docx": Route(
+        200,
+        MANAGE_MEETING | {REP},
+        "sitting",
+        request=lambda w, s, r: ({"id": s["sitting"], "agency_id": s["agency"]}, None),
+        refused=404,
+    ),
     # Staff get their panels' actions of any agency; an agency's people only their own.
     "GET /api/agencies/{agency_id:int}/actions.docx": Route(
         200,
@@ -571,6 +582,24 @@ MATRIX: dict[str, Route] = {
                 "outcome": "accept",
                 "pathway": "disrupt_only",
                 "case_manager_id": w.users[CM],
+            },
+        ),
+    ),
+    "POST /api/perpetrator-subjects/{subject_id:int}/rfgv": Route(
+        201,
+        PANEL_RUNNERS | {SM, CM},
+        "subject",
+        request=_on(
+            "subject",
+            lambda w, s: {
+                "stage": "entry",
+                "assessed_on": "2026-04-01",
+                "inputs": {
+                    "days_since_last_incident": 30,
+                    "incidents_last_12_months": 3,
+                    "most_serious_gravity": 3,
+                    "victims": 1,
+                },
             },
         ),
     ),
