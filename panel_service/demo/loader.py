@@ -38,16 +38,24 @@ from panel_service.cases.schemas import (
     SubjectVictimLink,
 )
 from panel_service.cases.tables import Pathway, PersonalConnection, RiskIdentifiedBy
-from panel_service.meetings import lifecycle, listings, victim_voice
+from panel_service.meetings import attendance, lifecycle, listings, victim_voice
 from panel_service.meetings import services as meetings
 from panel_service.meetings.schemas import (
+    AttendanceUpdate,
     ListingCreate,
     ListingOutcomeUpdate,
     ListingRead,
     MeetingCreate,
     VictimVoiceSubmit,
 )
-from panel_service.meetings.tables import ListingOutcome, VoiceNotObtainedReason
+from panel_service.meetings.tables import (
+    Attendance,
+    AttendanceStatus,
+    ListingOutcome,
+    VoiceNotObtainedReason,
+)
+from panel_service.minutes import services as minutes
+from panel_service.minutes.schemas import InformationSharedWrite, ListingMinutesWrite
 from panel_service.pagination import PageParams
 from panel_service.panels import services as panels
 from panel_service.panels.schedule import occurrences
@@ -309,12 +317,19 @@ def _actions_for(listing: ListingRead, position: int, fixture: dict[str, Any]) -
 
 
 async def _sit(meeting_id: int, fixture: dict[str, Any], loaded: Loaded, due: date) -> list[int]:
-    """Hold a past meeting: publish, sit, hear every listing, agree actions, close (which
-    rolls what is still open forward to the next meeting)."""
+    """Hold a past meeting: publish, sit, hear every listing, agree actions and minute them,
+    close (which rolls what is still open forward to the next meeting)."""
     await lifecycle.publish_agenda(SYSTEM, meeting_id)
     await lifecycle.start_meeting(SYSTEM, meeting_id)
     agreed = []
     held = await listings.list_listings(SYSTEM, meeting_id, PageParams(limit=200, offset=0))
+    at_meeting = [
+        row["agency"]
+        for row in await Attendance.select(Attendance.agency)
+        .where((Attendance.meeting == meeting_id) & Attendance.agency.is_not_null())
+        .order_by(Attendance.agency)
+    ]
+    await _take_attendance(meeting_id, at_meeting, fixture, loaded)
     for position, listing in enumerate(held.items):
         await listings.set_listing_outcome(
             SYSTEM, listing.id, ListingOutcomeUpdate(outcome=ListingOutcome.HEARD)
@@ -339,8 +354,58 @@ async def _sit(meeting_id: int, fixture: dict[str, Any], loaded: Loaded, due: da
                 ),
             )
             agreed.append(action.id)
+        await _minute(listing.id, position, at_meeting, fixture)
     await lifecycle.close_meeting(SYSTEM, meeting_id)
     return agreed
+
+
+async def _take_attendance(
+    meeting_id: int, agencies: list[int], fixture: dict[str, Any], loaded: Loaded
+) -> None:
+    """Most agencies' named representatives attend and sign the confidentiality statement;
+    one in five sends apologies with information, one in seven apologies only."""
+    representative_of = {
+        loaded.agencies[u["agency"]]: loaded.users[u["key"]]
+        for u in fixture["users"]
+        if u.get("represents") == RepresentativeKind.REPRESENTATIVE.value
+    }
+    meeting = await meetings.get_meeting(SYSTEM, meeting_id)
+    for n, agency in enumerate(agencies):
+        if n % 5 == 4:
+            update = AttendanceUpdate(
+                status=AttendanceStatus.APOLOGIES_INFORMATION_SENT,
+                information_sent_on=meeting.starts_at.date() - timedelta(days=1),
+            )
+        elif n % 7 == 6 or agency not in representative_of:
+            update = AttendanceUpdate(status=AttendanceStatus.APOLOGIES)
+        else:
+            update = AttendanceUpdate(
+                status=AttendanceStatus.PRESENT,
+                representative_id=representative_of[agency],
+                confidentiality_signed=True,
+            )
+        await attendance.record_attendance(SYSTEM, meeting_id, agency, update)
+
+
+async def _minute(listing_id: int, position: int, at_meeting: list[int], fixture: Any) -> None:
+    """What the minutes record of a heard case: the risks identified and what two of the
+    agencies at the meeting shared."""
+    texts = fixture["minutes_templates"]
+    sharing = [at_meeting[(position + k) % len(at_meeting)] for k in (0, 1)]
+    await minutes.save_listing_minutes(
+        SYSTEM,
+        listing_id,
+        ListingMinutesWrite(
+            risks_identified=texts["risks"][position % len(texts["risks"])],
+            information_shared=[
+                InformationSharedWrite(
+                    agency_id=agency, text=texts["shared"][(position + k) % len(texts["shared"])]
+                )
+                for k, agency in enumerate(dict.fromkeys(sharing))
+            ],
+            revision=0,
+        ),
+    )
 
 
 async def _report_statuses(action_ids: list[int], today: date) -> None:
@@ -360,7 +425,9 @@ async def _run_past_meetings(fixture: dict[str, Any], loaded: Loaded, today: dat
     older_due = _meeting_day(loaded, "past2") + timedelta(days=14)
     await _report_statuses(await _sit(older["id"], fixture, loaded, older_due), today)
     await _sit(newer["id"], fixture, loaded, _meeting_day(loaded, "past1") + timedelta(days=21))
-    await lifecycle.approve_minutes(SYSTEM, older["id"])
+    # The chair approves the older meeting's minutes; they are circulated.
+    chair = await _as_user(loaded.users["chair"])
+    await lifecycle.approve_minutes(chair, older["id"])
     await lifecycle.circulate_minutes(SYSTEM, older["id"])
 
 

@@ -32,6 +32,7 @@ class SubjectDetail:
     pathway: str = ""
     victims: tuple[str, ...] = ()
     clocks: tuple[str, ...] = ()
+    rfgv: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """The perpetrator panel's part of an agenda (domain.md §3): subjects with their linked
-victims (by case reference only) and Drive clocks, and open actions grouped by activity:
+victims (by case reference only), RFG-V where recorded and Drive clocks, and open actions
+grouped by activity:
 support, disruption, behaviour change."""
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def subject_table(
         status: list[Line] = [detail.status or NONE]
         if detail.pathway:
             status.append(detail.pathway)
+        status.extend(detail.rfgv)
         rows.append(
             [
                 slot(item),

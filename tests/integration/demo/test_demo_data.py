@@ -149,3 +149,46 @@ def test_each_demo_role_sees_its_own_work(app_client: Any) -> None:
     _administrator(client)
     ok(client.get("/api/cases"), 403)
     assert total("/api/audit-events") > 0
+
+
+def test_every_demo_meeting_downloads_its_documents_through_the_api(app_client: Any) -> None:
+    import io
+
+    from docx import Document
+
+    _load(app_client)
+
+    def opened(url: str) -> str:
+        response = app_client.get(url)
+        assert response.status_code == 200, (url, response.text[:200])
+        document = Document(io.BytesIO(response.content))
+        return "\n".join(p.text for p in document.paragraphs)
+
+    _coordinator(app_client)
+    meetings = ok(app_client.get("/api/meetings", params={"limit": 100}))["items"]
+    police = next(
+        a["id"]
+        for a in ok(app_client.get("/api/agencies", params={"limit": 100}))["items"]
+        if a["name"] == "Northtown Police"
+    )
+    minuted = [m for m in meetings if m["status"].startswith("minutes_")]
+    assert len(minuted) >= 2
+    for meeting in meetings:
+        if meeting["status"] == "cancelled":
+            continue
+        base = f"/api/meetings/{meeting['id']}"
+        assert "agenda" in opened(f"{base}/agenda.docx").lower()
+        opened(f"{base}/agencies/{police}/agenda.docx")
+        opened(f"{base}/agencies/{police}/actions.docx")
+    for meeting in minuted:
+        base = f"/api/meetings/{meeting['id']}"
+        full = opened(f"{base}/minutes.docx")
+        assert "minutes" in full.lower()
+        opened(f"{base}/agencies/{police}/minutes.docx")
+    # The circulated meeting's minutes are version 1, approved by the demo chair.
+    circulated = next(m for m in meetings if m["status"] == "minutes_circulated")
+    assert "Version 1, approved" in opened(f"/api/meetings/{circulated['id']}/minutes.docx")
+
+    _demo_user(app_client, "alex.morgan@northtown.police.example")
+    opened(f"/api/agencies/{police}/actions.docx")
+    opened(f"/api/meetings/{circulated['id']}/agencies/{police}/minutes.docx")

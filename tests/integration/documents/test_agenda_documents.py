@@ -17,6 +17,7 @@ from tests.integration.documents.reading import (
 )
 from tests.integration.documents.scenario import agenda_url, extract_url, marac_meeting
 from tests.support.accounts import act_as, acting_user_id, audit_events, make_user
+from tests.support.calls import ok
 from tests.support.cases import make_case
 from tests.support.meetings import list_case, record_voice
 
@@ -194,3 +195,22 @@ def test_a_perpetrator_panel_agenda_lists_subjects_clocks_and_actions_by_activit
     assert "Behaviour change" in text
     header = "".join(t.text or "" for t in document.sections[0].header._element.iter(f"{W}t"))
     assert MARKING in header
+
+
+def test_a_perpetrator_panel_agenda_shows_rfg_v_where_recorded(client: Any) -> None:
+    from tests.support.actions import sitting_subject_listing
+
+    listing = sitting_subject_listing(client)
+    path = f"/api/meetings/{listing['meeting_id']}/agenda.docx"
+    assert "RFG-V" not in body_text(document_of(download(client, path)))
+    inputs = {
+        "days_since_last_incident": 10,
+        "incidents_last_12_months": 6,
+        "most_serious_gravity": 4,
+        "victims": 2,
+    }
+    for stage, inputs_at in (("entry", inputs), ("exit", {**inputs, "victims": 1})):
+        body = {"stage": stage, "assessed_on": "2026-04-01", "inputs": inputs_at}
+        ok(client.post(f"/api/perpetrator-subjects/{listing['subject_id']}/rfgv", json=body), 201)
+    text = body_text(document_of(download(client, path)))
+    assert "RFG-V at entry: 36" in text and "RFG-V at exit: 32 (-4)" in text
