@@ -27,7 +27,7 @@ from panel_service.actions.tables import Action, ActionStatus
 from panel_service.agencies.tables import Agency
 from panel_service.cases.people import serial_perpetrator_ids
 from panel_service.cases.rfgv import rfgv_of
-from panel_service.cases.schemas import ClockStatus, DriveClocks, RfgvRead
+from panel_service.cases.schemas import ClockStatus, DriveClocks
 from panel_service.cases.subject_views import SUBJECT_COLUMNS, subject_fields
 from panel_service.cases.tables import Case, PerpetratorSubject, ReferralCriterion, SubjectVictim
 from panel_service.documents.actions import (
@@ -42,7 +42,7 @@ from panel_service.documents.agenda_content import (
     SubjectDetail,
 )
 from panel_service.documents.extracts import agency_extract, parties
-from panel_service.documents.wording import CRITERION, short_day, words
+from panel_service.documents.wording import CRITERION, rfgv_lines, short_day, words
 from panel_service.errors import Invalid, NotFound
 from panel_service.meetings.agenda import (
     ACTIVE,
@@ -157,16 +157,6 @@ def _clock_lines(clocks: DriveClocks, zone: ZoneInfo) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _rfgv_lines(scores: RfgvRead) -> tuple[str, ...]:
-    """The RFG-V scores where recorded: at entry, and at exit with the change."""
-    found = []
-    if scores.entry:
-        found.append(f"RFG-V at entry: {scores.entry.score}")
-    if scores.exit and scores.change is not None:
-        found.append(f"RFG-V at exit: {scores.exit.score} ({scores.change:+d})")
-    return tuple(found)
-
-
 async def _subject_details(subject_ids: list[int]) -> dict[int, SubjectDetail]:
     if not subject_ids:
         return {}
@@ -206,7 +196,7 @@ async def _subject_details(subject_ids: list[int]) -> dict[int, SubjectDetail]:
             pathway=words(row["pathway"]) if row["pathway"] else "",
             victims=tuple(victims[row["id"]]),
             clocks=_clock_lines(row["clocks"], zones[row["panel_id"]]),
-            rfgv=_rfgv_lines(scores[row["id"]]),
+            rfgv=rfgv_lines(scores[row["id"]]),
         )
     return details
 

@@ -51,6 +51,7 @@ from panel_service.documents.wording import (
     clock,
     day,
     long_day,
+    rfgv_lines,
     short_day,
     words,
 )
@@ -495,6 +496,9 @@ def _subject(doc: DocumentBuilder, content: MinutesContent, item: MinutesItem) -
                 [f"{label}: {getattr(clocks, field).value}" for label, field in CLOCKS],
             ),
         ]
+        scores = rfgv_lines(subject.rfgv) if subject.rfgv else ()
+        if scores:
+            rows.append(("RFG-V", list(scores)))
     rows.append(("Risks identified", item.risks_identified or NONE))
     doc.details(rows)
     doc.label("Information shared")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from panel_service.actions.tables import ActionCategory, ActionStatus
+from panel_service.cases.schemas import RfgvRead
 from panel_service.meetings.tables import ListingKind, ListingOutcome
 
 DASH = "\u2013"
@@ -74,3 +75,13 @@ def words(code: str) -> str:
     """A stored code as words: ``not_safe`` -> ``Not safe``."""
     text = code.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def rfgv_lines(scores: RfgvRead) -> tuple[str, ...]:
+    """The RFG-V scores where recorded: at entry, and at exit with the change."""
+    found = []
+    if scores.entry:
+        found.append(f"RFG-V at entry: {scores.entry.score}")
+    if scores.exit and scores.change is not None:
+        found.append(f"RFG-V at exit: {scores.exit.score} ({scores.change:+d})")
+    return tuple(found)

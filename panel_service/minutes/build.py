@@ -14,6 +14,7 @@ import msgspec
 from panel_service import db
 from panel_service.actions.schemas import ActionSubArea
 from panel_service.actions.tables import ActionCategory, ActionStatus
+from panel_service.cases.rfgv import rfgv_of
 from panel_service.cases.subject_views import SUBJECT_COLUMNS, subject_fields
 from panel_service.cases.tables import Pathway, PerpetratorSubject, SubjectStatus, SubjectVictim
 from panel_service.errors import NotFound
@@ -198,8 +199,13 @@ async def _subjects(subject_ids: list[int], now: datetime) -> dict[int, dict[str
     victims: dict[int, list[str | None]] = defaultdict(list)
     for link in links:
         victims[link["subject"]].append(link["case_reference"])
+    scores = await rfgv_of(subject_ids)
     return {
-        fields["id"]: {**fields, "victim_cases": victims[fields["id"]]}
+        fields["id"]: {
+            **fields,
+            "victim_cases": victims[fields["id"]],
+            "rfgv": scores[fields["id"]],
+        }
         for fields in await subject_fields(rows, now)
     }
 
@@ -235,6 +241,7 @@ def _subject(row: dict[str, Any], fields: dict[str, Any]) -> MinutesSubject:
             initial_assessment=clocks.initial_assessment.status,
             plan_sign_off=clocks.plan_sign_off.status,
         ),
+        rfgv=fields["rfgv"],
     )
 
 

@@ -16,7 +16,7 @@ import msgspec
 
 from panel_service.actions.schemas import ActionSubArea
 from panel_service.actions.tables import ActionCategory, ActionStatus
-from panel_service.cases.schemas import ClockStatus
+from panel_service.cases.schemas import ClockStatus, RfgvRead
 from panel_service.cases.tables import Pathway, SubjectStatus
 from panel_service.meetings.tables import (
     AttendanceStatus,
@@ -173,6 +173,8 @@ class MinutesSubject(msgspec.Struct):
     referring_agency_id: int
     referring_agency_name: str
     drive_clocks: DriveClockStatuses
+    # Absent from versions approved before RFG-V was recorded.
+    rfgv: RfgvRead | None = None
 
 
 class MinutesItem(msgspec.Struct):

@@ -482,3 +482,17 @@ def test_the_pdf_minutes_carry_the_marking_on_the_first_and_last_page(client: An
     pages = [" ".join(page.split()) for page in pdf_pages(pdf)]
     assert "Version 1, approved" in pages[0] and "Version 1, approved" in pages[-1]
     assert DRAFT not in " ".join(pages)
+
+
+def test_the_perpetrator_panels_minutes_show_rfg_v_where_recorded(client: Any) -> None:
+    listing = sitting_subject_listing(client)
+    inputs = {
+        "days_since_last_incident": 10,
+        "incidents_last_12_months": 6,
+        "most_serious_gravity": 4,
+        "victims": 2,
+    }
+    body = {"stage": "entry", "assessed_on": "2026-04-01", "inputs": inputs}
+    ok(client.post(f"/api/perpetrator-subjects/{listing['subject_id']}/rfgv", json=body), 201)
+    response = download(client, f"/api/meetings/{listing['meeting_id']}/minutes.docx")
+    assert "RFG-V at entry: 36" in body_text(document_of(response))
