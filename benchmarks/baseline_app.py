@@ -106,7 +106,7 @@ async def agenda(meeting_id: int) -> AgendaRead:
     serial = {person for person, found in cases.items() if is_serial(found)}
     agenda = assemble_agenda(meeting, listings, actions, attendance, serial, date.today())
     seen = {"meeting_id": meeting_id}
-    for record_type, ids in consulted(listings):
+    for record_type, ids in consulted(agenda.items):
         sql, args = events_statement(READER, "viewed_on_agenda", record_type, ids, seen)
         await driver.fetch(sql, *args)
     return agenda

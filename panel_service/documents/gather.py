@@ -1,10 +1,9 @@
 """Reading what a document shows, as the caller may see it, in a fixed number of statements.
 
-The agenda is assembled by the meetings domain (``assemble_agenda``, the same statements
-as ``read_agenda``) and filtered the way ``read_agenda`` filters it: an IDVA or a case
-manager keeps only their own cases' and subjects' items, which keep their place and time
-slot in the whole agenda. Unlike ``read_agenda`` nothing is audited here: the verb audits
-exactly what ends up in the document, once the document is built. Actions are read with
+The agenda comes from the meetings domain (``load_agenda``: what ``read_agenda`` serves,
+filtered for the caller, so an IDVA or a case manager keeps only their own items, in their
+real slots). Nothing is audited here: the verb audits exactly what ends up in the
+document, once the document is built. Actions are read with
 ``list_actions`` as the caller, so its access filter applies.
 """
 
@@ -18,14 +17,13 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from panel_service import access, db
+from panel_service import db
 from panel_service.accounts.actor import Actor
 from panel_service.accounts.tables import User
 from panel_service.actions.queries import list_actions
 from panel_service.actions.schemas import ActionFilters, ActionRead
 from panel_service.actions.tables import Action, ActionStatus
 from panel_service.agencies.tables import Agency
-from panel_service.cases.people import serial_perpetrator_ids
 from panel_service.cases.rfgv import rfgv_of
 from panel_service.cases.schemas import ClockStatus, DriveClocks
 from panel_service.cases.subject_views import SUBJECT_COLUMNS, subject_fields
@@ -44,12 +42,7 @@ from panel_service.documents.agenda_content import (
 from panel_service.documents.extracts import agency_extract, parties
 from panel_service.documents.wording import CRITERION, rfgv_lines, short_day, words
 from panel_service.errors import Invalid, NotFound
-from panel_service.meetings.agenda import (
-    ACTIVE,
-    agenda_statements,
-    assemble_agenda,
-    perpetrators_of,
-)
+from panel_service.meetings.agenda import ACTIVE, agenda_statements, load_agenda
 from panel_service.meetings.tables import Listing, Meeting
 from panel_service.pagination import PageParams
 from panel_service.panels.tables import Panel
@@ -71,22 +64,7 @@ async def agenda_content(
 ) -> AgendaContent:
     """The agenda as the caller may see it; for ``agency_id``, that agency's extract."""
     today = today or date.today()
-    statements = agenda_statements(meeting_id)
-    meeting_sql, listings_sql, actions_sql, attendance_sql = statements
-    meetings = await db.fetch(meeting_sql[0], *meeting_sql[1])
-    if not meetings:
-        raise NotFound(f"meeting {meeting_id} not found")
-    listings = await db.fetch(listings_sql[0], *listings_sql[1])
-    actions = await db.fetch(actions_sql[0], *actions_sql[1])
-    attendance = await db.fetch(attendance_sql[0], *attendance_sql[1])
-    serial = await serial_perpetrator_ids(perpetrators_of(listings))
-    agenda = assemble_agenda(meetings[0], listings, actions, attendance, serial, today)
-    if not access.sees_every_listing(actor):
-        ids = [item.listing_id for item in agenda.items]
-        shown = await access.visible_ids(actor, access.Record.LISTING, ids)
-        agenda = msgspec.structs.replace(
-            agenda, items=[item for item in agenda.items if item.listing_id in shown]
-        )
+    agenda = await load_agenda(actor, meeting_id, today)
     if agency_id is not None:
         case_ids = [item.case.id for item in agenda.items if item.case]
         subject_ids = [item.subject.id for item in agenda.items if item.subject]

@@ -7,6 +7,7 @@ here (the benchmark's baseline runs the very same statements on a bare driver).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from enum import IntEnum
 from typing import Any
@@ -137,6 +138,17 @@ async def read_agenda(actor: Actor, meeting_id: int, today: date | None = None) 
     """The agenda of one meeting, ordered and timed, in a fixed number of statements; each
     case and subject on it gets a "viewed_on_agenda" audit event."""
     await access.check(actor, access.Record.MEETING, meeting_id)
+    agenda = await load_agenda(actor, meeting_id, today or date.today())
+    seen = {"meeting_id": meeting_id}
+    for record_type, ids in consulted(agenda.items):
+        await record_events(actor, "viewed_on_agenda", record_type, ids, seen)
+    return agenda
+
+
+async def load_agenda(actor: Actor, meeting_id: int, today: date) -> AgendaRead:
+    """The agenda as ``actor`` may see it, for a caller that has checked the meeting and
+    audits what it shows: an IDVA or case manager gets only their own cases' and subjects'
+    items, in their real slots."""
     meeting_sql, listings_sql, actions_sql, attendance_sql = agenda_statements(meeting_id)
     meetings = await db.fetch(meeting_sql[0], *meeting_sql[1])
     if not meetings:
@@ -144,28 +156,24 @@ async def read_agenda(actor: Actor, meeting_id: int, today: date | None = None) 
     listings = await db.fetch(listings_sql[0], *listings_sql[1])
     actions = await db.fetch(actions_sql[0], *actions_sql[1])
     attendance = await db.fetch(attendance_sql[0], *attendance_sql[1])
-    if not access.sees_every_listing(actor):
-        # An IDVA or case manager sees only their own cases' and subjects' part of it.
-        ids = [r["id"] for r in listings]
-        shown = await access.visible_ids(actor, access.Record.LISTING, ids)
-        listings = [r for r in listings if r["id"] in shown]
-        owners = {(r["case_id"], r["subject_id"]) for r in listings}
-        actions = [a for a in actions if (a["case_id"], a["subject_id"]) in owners]
     serial = await serial_perpetrator_ids(perpetrators_of(listings))
-    agenda = assemble_agenda(
-        meetings[0], listings, actions, attendance, serial, today or date.today()
+    agenda = assemble_agenda(meetings[0], listings, actions, attendance, serial, today)
+    if access.sees_every_listing(actor):
+        return agenda
+    ids = [item.listing_id for item in agenda.items]
+    shown = await access.visible_ids(actor, access.Record.LISTING, ids)
+    return msgspec.structs.replace(
+        agenda, items=[item for item in agenda.items if item.listing_id in shown]
     )
-    seen = {"meeting_id": meeting_id}
-    for record_type, ids in consulted(listings):
-        await record_events(actor, "viewed_on_agenda", record_type, ids, seen)
-    return agenda
 
 
-def consulted(listings: list[dict[str, Any]]) -> list[tuple[str, list[int]]]:
-    """The agenda names victims and perpetrators: each case and subject on it has been
+def consulted(items: Sequence[AgendaItem]) -> list[tuple[str, list[int]]]:
+    """An agenda names victims and perpetrators: each case and subject on it has been
     consulted, and is audited as such (record type, ids; empty kinds left out)."""
-    kinds = (("case", "case_id"), ("perpetrator_subject", "subject_id"))
-    found = [(kind, sorted({r[column] for r in listings if r[column]})) for kind, column in kinds]
+    found = [
+        ("case", sorted({item.case.id for item in items if item.case})),
+        ("perpetrator_subject", sorted({item.subject.id for item in items if item.subject})),
+    ]
     return [(kind, ids) for kind, ids in found if ids]
 
 
