@@ -388,6 +388,18 @@ async def check_agency_document(actor: Actor, meeting_id: int, agency_id: int) -
         raise NotFound(f"agency {agency_id} has no document for meeting {meeting_id}")
 
 
+async def check_agency_actions(actor: Actor, agency_id: int) -> None:
+    """An agency's whole action list: for its own people and integrations, and for the
+    staff who run panels (who see their panels' actions of it). Anyone else gets 404,
+    audited, as for another agency's meeting documents."""
+    await require(actor, Record.ACTION)
+    runs_panels = actor.permissions is None and actor.role in _STAFF
+    if _unrestricted(actor) or runs_panels or actor.agency_id == agency_id:
+        return
+    await _refuse(actor, Record.AGENCY, agency_id, Right.VIEW, 404)
+    raise NotFound(f"agency {agency_id} has no action list for you")
+
+
 async def require(actor: Actor, record: Record, right: Right = Right.VIEW) -> None:
     """Refuse (403, audited) an actor whose role has no ``right`` on any ``record``."""
     if _unrestricted(actor) or _predicate(actor, record, right) is not None:

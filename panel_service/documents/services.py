@@ -25,7 +25,6 @@ import msgspec
 
 from panel_service import access, db
 from panel_service.accounts.actor import Actor
-from panel_service.accounts.tables import Role
 from panel_service.audit.trail import record_event, record_events
 from panel_service.documents import gather
 from panel_service.documents.actions import build_agency_actions, build_meeting_actions
@@ -58,7 +57,6 @@ MINUTED_STATUSES = frozenset(
 )
 # Who may ask for any agency's action list (seeing the actions on the panels they run);
 # everyone else only for their own agency.
-_RUN_PANELS = frozenset({Role.COORDINATOR, Role.CHAIR, Role.SERVICE_MANAGER})
 
 T = TypeVar("T")
 
@@ -173,26 +171,11 @@ async def meeting_actions_document(
     return result
 
 
-async def check_agency_actions(actor: Actor, agency_id: int) -> None:
-    """Every open action of an agency: its own people and integrations may have it, and
-    the staff who run panels (seeing their panels' actions of it); anyone else gets 404,
-    audited, as for another agency's meeting documents."""
-    await access.require(actor, access.Record.ACTION)
-    staff = actor.permissions is None and (actor.user_id is None or actor.role in _RUN_PANELS)
-    if staff or actor.agency_id == agency_id:
-        return
-    # The same refusal event as panel_service.access writes.
-    await record_event(
-        actor, "refused", access.Record.AGENCY.value, agency_id, {"right": "view", "status": 404}
-    )
-    raise NotFound(f"agency {agency_id} has no action list for you")
-
-
 async def agency_actions_document(
     actor: Actor, agency_id: int, format_: DocumentFormat = DocumentFormat.DOCX
 ) -> DocumentFile:
     """Every open action of one agency that the caller may see."""
-    await check_agency_actions(actor, agency_id)
+    await access.check_agency_actions(actor, agency_id)
     check_format(format_)
     content = await gather.agency_actions_content(actor, agency_id)
     docx = await _build(build_agency_actions, content, "actions")
