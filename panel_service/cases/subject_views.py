@@ -138,3 +138,35 @@ async def read_subjects(rows: list[dict[str, Any]], now: datetime) -> list[Subje
 async def read_subject(subject_id: int, now: datetime) -> SubjectRead:
     """One subject as shown, with its clocks as at ``now``."""
     return (await read_subjects([await subject_row(subject_id)], now))[0]
+
+
+async def subjects_as_listed(subject_ids: list[int], now: datetime) -> dict[int, dict[str, Any]]:
+    """Subjects as an agenda or minutes show them: the fields of ``subject_fields`` plus
+    ``victim_cases`` (each linked victim's MARAC case reference, None for a victim without
+    one, in link order) and ``rfgv``; a fixed number of queries."""
+    if not subject_ids:
+        return {}
+    rows = (
+        await PerpetratorSubject.select(*SUBJECT_COLUMNS)
+        .where(PerpetratorSubject.id.is_in(subject_ids))
+        .output(load_json=True)
+    )
+    links = (
+        await SubjectVictim.select(
+            SubjectVictim.subject, SubjectVictim.case.reference.as_alias("case_reference")
+        )
+        .where(SubjectVictim.subject.is_in(subject_ids))
+        .order_by(SubjectVictim.id)
+    )
+    victims: dict[int, list[str | None]] = defaultdict(list)
+    for link in links:
+        victims[link["subject"]].append(link["case_reference"])
+    scores = await rfgv_of(subject_ids)
+    return {
+        fields["id"]: {
+            **fields,
+            "victim_cases": victims[fields["id"]],
+            "rfgv": scores[fields["id"]],
+        }
+        for fields in await subject_fields(rows, now)
+    }

@@ -24,10 +24,9 @@ from panel_service.actions.queries import list_actions
 from panel_service.actions.schemas import ActionFilters, ActionRead
 from panel_service.actions.tables import Action, ActionStatus
 from panel_service.agencies.tables import Agency
-from panel_service.cases.rfgv import rfgv_of
 from panel_service.cases.schemas import ClockStatus, DriveClocks
-from panel_service.cases.subject_views import SUBJECT_COLUMNS, subject_fields
-from panel_service.cases.tables import Case, PerpetratorSubject, ReferralCriterion, SubjectVictim
+from panel_service.cases.subject_views import subjects_as_listed
+from panel_service.cases.tables import Case, PerpetratorSubject, ReferralCriterion
 from panel_service.documents.actions import (
     ActionLine,
     AgencyActionsContent,
@@ -138,12 +137,8 @@ def _clock_lines(clocks: DriveClocks, zone: ZoneInfo) -> tuple[str, ...]:
 async def _subject_details(subject_ids: list[int]) -> dict[int, SubjectDetail]:
     if not subject_ids:
         return {}
-    rows = (
-        await PerpetratorSubject.select(*SUBJECT_COLUMNS)
-        .where(PerpetratorSubject.id.is_in(subject_ids))
-        .output(load_json=True)
-    )
-    fields = await subject_fields(rows, datetime.now(UTC))
+    subjects = await subjects_as_listed(subject_ids, datetime.now(UTC))
+    rows = list(subjects.values())
     agencies = {
         r["id"]: r["name"]
         for r in await Agency.select(Agency.id, Agency.name).where(
@@ -156,27 +151,17 @@ async def _subject_details(subject_ids: list[int]) -> dict[int, SubjectDetail]:
             Panel.id.is_in(sorted({r["panel_id"] for r in rows}))
         )
     }
-    victims: dict[int, list[str]] = defaultdict(list)
-    for link in (
-        await SubjectVictim.select(
-            SubjectVictim.subject, SubjectVictim.case.reference.as_alias("case_reference")
-        )
-        .where(SubjectVictim.subject.is_in(subject_ids))
-        .order_by(SubjectVictim.id)
-    ):
-        victims[link["subject"]].append(link["case_reference"] or "Victim without a MARAC case")
-    scores = await rfgv_of(subject_ids)
-    details = {}
-    for row in fields:
-        details[row["id"]] = SubjectDetail(
+    return {
+        row["id"]: SubjectDetail(
             referring_agency=agencies.get(row["referring_agency_id"], ""),
             status=words(row["status"]),
             pathway=words(row["pathway"]) if row["pathway"] else "",
-            victims=tuple(victims[row["id"]]),
+            victims=tuple(ref or "Victim without a MARAC case" for ref in row["victim_cases"]),
             clocks=_clock_lines(row["clocks"], zones[row["panel_id"]]),
-            rfgv=rfgv_lines(scores[row["id"]]),
+            rfgv=rfgv_lines(row["rfgv"]),
         )
-    return details
+        for row in rows
+    }
 
 
 async def _activities(action_ids: list[int]) -> dict[int, ActionActivity]:

@@ -14,9 +14,8 @@ import msgspec
 from panel_service import db
 from panel_service.actions.schemas import ActionSubArea
 from panel_service.actions.tables import ActionCategory, ActionStatus
-from panel_service.cases.rfgv import rfgv_of
-from panel_service.cases.subject_views import SUBJECT_COLUMNS, subject_fields
-from panel_service.cases.tables import Pathway, PerpetratorSubject, SubjectStatus, SubjectVictim
+from panel_service.cases.subject_views import subjects_as_listed
+from panel_service.cases.tables import Pathway, SubjectStatus
 from panel_service.errors import NotFound
 from panel_service.meetings.agenda import ATTENDANCE_SQL, section_of
 from panel_service.meetings.services import minutes_due_on
@@ -80,7 +79,7 @@ async def build_minutes(meeting_id: int, now: datetime | None = None) -> Minutes
         agreed[row["listing_id"]].append(_action(row))
     active = [r for r in listings if r["outcome"] in MINUTED]
     reviewed = await _reviewed_actions(meeting, active, zone)
-    subjects = await _subjects([r["subject_id"] for r in active if r["subject_id"]], now)
+    subjects = await subjects_as_listed([r["subject_id"] for r in active if r["subject_id"]], now)
     ordered = sorted(
         active, key=lambda r: (section_of(ListingKind(r["kind"]), r["children"] or 0), r["id"])
     )
@@ -177,37 +176,6 @@ async def _reviewed_actions(
         owner = ("case", row["case_id"]) if row["case_id"] else ("subject", row["subject_id"])
         found[owner].append(_action(row))
     return found
-
-
-async def _subjects(subject_ids: list[int], now: datetime) -> dict[int, dict[str, Any]]:
-    """Each listed subject's fields: status, pathway, serial flag, Drive clocks, and the
-    references of the linked victims' cases."""
-    if not subject_ids:
-        return {}
-    rows = (
-        await PerpetratorSubject.select(*SUBJECT_COLUMNS)
-        .where(PerpetratorSubject.id.is_in(subject_ids))
-        .output(load_json=True)
-    )
-    links = (
-        await SubjectVictim.select(
-            SubjectVictim.subject, SubjectVictim.case.reference.as_alias("case_reference")
-        )
-        .where(SubjectVictim.subject.is_in(subject_ids))
-        .order_by(SubjectVictim.id)
-    )
-    victims: dict[int, list[str | None]] = defaultdict(list)
-    for link in links:
-        victims[link["subject"]].append(link["case_reference"])
-    scores = await rfgv_of(subject_ids)
-    return {
-        fields["id"]: {
-            **fields,
-            "victim_cases": victims[fields["id"]],
-            "rfgv": scores[fields["id"]],
-        }
-        for fields in await subject_fields(rows, now)
-    }
 
 
 def _case(row: dict[str, Any]) -> MinutesCase:
