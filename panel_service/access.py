@@ -46,6 +46,7 @@ class Record(StrEnum):
     ACTION = "action"
     AUDIT = "audit_event"
     TOKEN = "api_token"  # noqa: S105 - a record type, not a secret
+    OUTBOX = "outbox_message"
 
 
 class Right(StrEnum):
@@ -77,6 +78,7 @@ TABLE = {
     Record.ACTION: "action",
     Record.AUDIT: "audit_event",
     Record.TOKEN: "api_token",
+    Record.OUTBOX: "outbox_message",
 }
 
 ALL = "TRUE"
@@ -264,6 +266,9 @@ RULES: dict[tuple[Record, Right], dict[Role, str]] = {
     (Record.ACTION, Right.REPORT): _ACTION_REPORTERS,
     (Record.AUDIT, Right.VIEW): {Role.ADMINISTRATOR: ALL},
     (Record.TOKEN, Right.MANAGE): {Role.ADMINISTRATOR: ALL},
+    # What was sent for a panel (addresses, subjects, delivery): its staff, who retry.
+    (Record.OUTBOX, Right.VIEW): _each(_STAFF, f'"outbox_message"."panel" IN ({_STAFF_PANELS})'),
+    (Record.OUTBOX, Right.MANAGE): _each(_STAFF, f'"outbox_message"."panel" IN ({_STAFF_PANELS})'),
 }
 
 # What an API token may be given, and the (record, right) pairs each permission opens. A

@@ -23,6 +23,8 @@ from panel_service.agencies.controllers import AgencyController
 from panel_service.audit.controllers import AuditEventController
 from panel_service.cases.controllers import CaseController, PersonController, SubjectController
 from panel_service.db import get_engine
+from panel_service.demo.mail_pages import DemoMailController
+from panel_service.demo.mail_sink import mail_sink
 from panel_service.documents.controllers import DocumentController
 from panel_service.errors import EXCEPTION_HANDLERS
 from panel_service.http_security import http_security
@@ -31,6 +33,14 @@ from panel_service.meetings.controllers import (
     ListingController,
     MeetingController,
 )
+from panel_service.messaging.controllers import (
+    ActionLinkController,
+    CalendarFeedController,
+    OutboxController,
+    calendar_feed,
+    slack_command,
+)
+from panel_service.messaging.runtime import dispatcher_in_process
 from panel_service.minutes.controllers import MinutesController
 from panel_service.panels.controllers import PanelController
 from panel_service.settings import get_settings
@@ -56,6 +66,7 @@ def health() -> dict[str, str]:
 def create_app() -> Litestar:
     settings = get_settings()
     security = http_security(settings)
+    demo_mail = [DemoMailController] if settings.messaging.demo_mail_sink else []
     return Litestar(
         route_handlers=[
             health,
@@ -71,17 +82,23 @@ def create_app() -> Litestar:
             CaseListingController,
             DocumentController,
             MinutesController,
+            OutboxController,
+            CalendarFeedController,
+            calendar_feed,
+            ActionLinkController,
+            slack_command,
             CaseController,
             PersonController,
             SubjectController,
             RepresentativeController,
             UserController,
+            *demo_mail,
         ],
         dependencies={"actor": Provide(provide_actor)},
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=security.middleware,
         before_send=security.before_send,
-        lifespan=[database_pool],
+        lifespan=[database_pool, mail_sink, dispatcher_in_process],
         openapi_config=OpenAPIConfig(
             title="Panel Service",
             version="0.1.0",

@@ -13,7 +13,9 @@ fails with "database is locked" under concurrency.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
@@ -238,9 +240,39 @@ async def fetch(template: str, *args: Any) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def transaction() -> Any:
-    """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, a pooled one on PostgreSQL."""
-    return get_engine().transaction()
+_after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+    "after_commit", default=None
+)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, a pooled one on PostgreSQL.
+    Inside another transaction it joins it. What ``after_commit`` registered runs once the
+    outermost transaction has committed (never after a rollback)."""
+    engine = get_engine()
+    if engine.transaction_exists():
+        async with engine.transaction():
+            yield
+        return
+    callbacks: list[Callable[[], None]] = []
+    token = _after_commit.set(callbacks)
+    try:
+        async with engine.transaction():
+            yield
+    finally:
+        _after_commit.reset(token)
+    for callback in callbacks:
+        callback()
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` when the current transaction commits (e.g. wake the dispatcher: a
+    message written in the transaction is visible to it only then)."""
+    callbacks = _after_commit.get()
+    if callbacks is None:
+        raise RuntimeError("after_commit needs a transaction opened with db.transaction()")
+    callbacks.append(callback)
 
 
 def is_integrity_error(exc: BaseException) -> bool:

@@ -26,6 +26,13 @@ from panel_service.cases.tables import (
     VictimContact,
 )
 from panel_service.meetings.tables import Attendance, Listing, Meeting, VictimVoice
+from panel_service.messaging.tables import (
+    ActionLink,
+    CalendarFeed,
+    MeetingInvitee,
+    OutboxMessage,
+    ReminderSent,
+)
 from panel_service.minutes.tables import InformationShared, ListingMinutes, MinutesVersion
 from panel_service.panels.tables import Panel, PanelAgency, PanelStaff
 
@@ -58,6 +65,11 @@ TABLES = [
     InformationShared,
     MinutesVersion,
     AuditEvent,
+    OutboxMessage,
+    MeetingInvitee,
+    ActionLink,
+    ReminderSent,
+    CalendarFeed,
 ]
 
 APP_CONFIG = AppConfig(

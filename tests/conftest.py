@@ -41,6 +41,9 @@ def _with_database(url: str, name: str) -> str:
 
 # Chosen before panel_service is imported: the engine is built once per process.
 os.environ["PICCOLO_CONF"] = "panel_service.piccolo_conf"
+# The messaging tests drive a dispatcher of their own against a real SMTP server; the app's
+# in-process dispatcher would race them.
+os.environ["PANEL_DISPATCHER"] = "0"
 if BACKEND == "postgres":
     os.environ["DATABASE_URL"] = _with_database(POSTGRES_ADMIN_URL, POSTGRES_DB)
 else:
@@ -157,3 +160,17 @@ def client(app_client: Any) -> Any:
     coordinator = make_user(app_client, role="coordinator", full_name="Coral Coordinator")
     act_as(app_client, coordinator["id"])
     return app_client
+
+
+# Every test runs with the network guard: a test that reaches a real host fails.
+from tests.support.network_guard import refuse_real_hosts  # noqa: E402,F401
+
+# The real local SMTP servers and the Slack Web API fake, for every test that needs one.
+from tests.support.slack_fake import slack_fake  # noqa: E402,F401
+from tests.support.smtp_server import (  # noqa: E402,F401
+    smtp_server,
+    smtp_server_factory,
+    smtp_starttls_server,
+    tls_ca,
+    tls_ca_file,
+)

@@ -36,17 +36,27 @@ _INSERT_EVENTS = (
 
 
 async def record_events(
-    actor: Actor, verb: str, record_type: str, record_ids: list[int], detail: dict[str, Any]
+    actor: Actor,
+    verb: str,
+    record_type: str,
+    record_ids: list[int],
+    detail: dict[str, Any],
+    recipients: list[str] | None = None,
 ) -> None:
     """The same event for many records, in one hand-written statement: a page that shows
     many cases pays for one small write, not for building an ORM row per case."""
     if record_ids:
-        sql, args = events_statement(actor, verb, record_type, record_ids, detail)
+        sql, args = events_statement(actor, verb, record_type, record_ids, detail, recipients)
         await db.fetch(sql, *args)
 
 
 def events_statement(
-    actor: Actor, verb: str, record_type: str, record_ids: list[int], detail: dict[str, Any]
+    actor: Actor,
+    verb: str,
+    record_type: str,
+    record_ids: list[int],
+    detail: dict[str, Any],
+    recipients: list[str] | None = None,
 ) -> tuple[str, list[Any]]:
     """``record_events``' statement and arguments (the agenda benchmark's baseline runs it
     too)."""
@@ -59,8 +69,9 @@ def events_statement(
         record_type,
         json.dumps(detail),
     )
-    row = "(" + ", ".join(["{}"] * (len(shared) + 1)) + ", '', '[]')"
-    args = [value for record_id in record_ids for value in (*shared, record_id)]
+    row = "(" + ", ".join(["{}"] * (len(shared) + 1)) + ", '', {})"
+    listed = json.dumps(recipients or [])
+    args = [value for record_id in record_ids for value in (*shared, record_id, listed)]
     return _INSERT_EVENTS + ", ".join([row] * len(record_ids)), args
 
 

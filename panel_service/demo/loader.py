@@ -54,6 +54,7 @@ from panel_service.meetings.tables import (
     ListingOutcome,
     VoiceNotObtainedReason,
 )
+from panel_service.messaging.tables import OutboxMessage, OutboxStatus
 from panel_service.minutes import services as minutes
 from panel_service.minutes.schemas import InformationSharedWrite, ListingMinutesWrite
 from panel_service.pagination import PageParams
@@ -112,6 +113,9 @@ async def load_demo_data(today: date | None = None) -> str:
         await _load_cases(fixture, loaded, today)
         await _run_past_meetings(fixture, loaded, today)
         await _load_subjects(fixture, loaded, today)
+        # The past meetings' emails belong to the past: the demo's mail starts empty, and
+        # fills as the newcomer publishes, reschedules, cancels and circulates.
+        await OutboxMessage.delete().where(OutboxMessage.status == OutboxStatus.QUEUED.value)
     return f"demo data loaded: {len(loaded.cases)} cases\n" + await _sign_ins(fixture)
 
 

@@ -24,7 +24,7 @@ import anyio.to_thread
 import msgspec
 
 from panel_service import access, db
-from panel_service.accounts.actor import Actor
+from panel_service.accounts.actor import SYSTEM, Actor
 from panel_service.audit.trail import record_event, record_events
 from panel_service.documents import gather
 from panel_service.documents.actions import build_agency_actions, build_meeting_actions
@@ -336,3 +336,53 @@ def content_disposition(filename: str) -> str:
     plain = " ".join(_NOT_PLAIN.sub("_", folded).split()).strip(" ._") or "document"
     fallback = f"{plain}.{extension}" if extension else plain
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(exact, safe='')}"
+
+
+# --- documents for sending (the dispatcher builds what each agency receives) ------------
+# The caller has decided who receives them (``messaging``) and audits the disclosure when
+# the relay accepts the message: here nothing is checked or audited.
+
+
+async def agenda_extract_for(meeting_id: int, agency_id: int) -> tuple[DocumentFile, Disclosed]:
+    """One agency's agenda extract as a .docx, and what it shows."""
+    content = await gather.agenda_content(SYSTEM, meeting_id, agency_id)
+    docx = await _build(build_agenda, content, "agenda")
+    items = content.agenda.items
+    return DocumentFile(docx, f"{_agenda_stem(content)}.docx", DOCX_MEDIA_TYPE), Disclosed(
+        cases=tuple(sorted({i.case.id for i in items if i.case})),
+        subjects=tuple(sorted({i.subject.id for i in items if i.subject})),
+    )
+
+
+async def minutes_extract_for(
+    meeting_id: int, agency_id: int, version: int | None
+) -> tuple[DocumentFile, Disclosed]:
+    """One agency's extract of the minutes (version ``version``) as a .docx."""
+    minutes = await _minutes_of(meeting_id, version)
+    content = MinutesContent(
+        minutes=agency_minutes(minutes, agency_id),
+        produced_on=date.today(),
+        agency=await gather.agency_name(agency_id),
+    )
+    docx = await _build(build_minutes_document, content, "minutes")
+    items = [*content.minutes.actions_review, *content.minutes.items]
+    return DocumentFile(docx, f"{_minutes_stem(content)}.docx", DOCX_MEDIA_TYPE), Disclosed(
+        cases=tuple(sorted({i.case.id for i in items if i.case})),
+        subjects=tuple(sorted({i.subject.id for i in items if i.subject})),
+    )
+
+
+async def meeting_actions_for(meeting_id: int, agency_id: int) -> DocumentFile:
+    """One agency's actions agreed and reviewed at a meeting, as a .docx."""
+    content = await gather.meeting_actions_content(SYSTEM, meeting_id, agency_id)
+    docx = await _build(build_meeting_actions, content, "actions")
+    stem = f"{content.panel_name} actions {content.meeting_day.isoformat()} {content.agency}"
+    return DocumentFile(docx, f"{stem}.docx", DOCX_MEDIA_TYPE)
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosed:
+    """The cases and perpetrator subjects a document shows."""
+
+    cases: tuple[int, ...] = ()
+    subjects: tuple[int, ...] = ()

@@ -12,7 +12,8 @@ from panel_service.meetings.schemas import MeetingCancel, MeetingRead
 from panel_service.meetings.services import TRANSITIONS, get_meeting
 from panel_service.meetings.tables import Listing, ListingOutcome, Meeting, MeetingStatus
 from panel_service.meetings.victim_voice import listings_missing_voice
-from panel_service.minutes.versions import store_approved_version
+from panel_service.messaging import flows
+from panel_service.minutes.versions import latest_version, store_approved_version
 from panel_service.records import fetch_row
 
 APPROVED = (MeetingStatus.MINUTES_APPROVED, MeetingStatus.MINUTES_CIRCULATED)
@@ -47,6 +48,7 @@ async def publish_agenda(actor: Actor, meeting_id: int) -> MeetingRead:
     async with db.transaction():
         await _refuse_missing_voices(meeting_id, "publish the agenda")
         await _move(actor, meeting_id, MeetingStatus.AGENDA_PUBLISHED)
+        await flows.agenda_published(meeting_id)
     return await get_meeting(actor, meeting_id)
 
 
@@ -67,6 +69,7 @@ async def close_meeting(actor: Actor, meeting_id: int) -> MeetingRead:
     async with db.transaction():
         await _move(actor, meeting_id, MeetingStatus.MINUTES_DRAFTED)
         await roll_forward(actor, meeting_id)
+        await flows.actions_agreed(meeting_id)
     return await get_meeting(actor, meeting_id)
 
 
@@ -88,6 +91,8 @@ async def circulate_minutes(actor: Actor, meeting_id: int) -> MeetingRead:
     await access.check(actor, access.Record.MEETING, meeting_id, access.Right.MANAGE)
     async with db.transaction():
         await _move(actor, meeting_id, MeetingStatus.MINUTES_CIRCULATED)
+        latest = await latest_version(meeting_id)
+        await flows.minutes_circulated(meeting_id, latest["number"] if latest else None)
     return await get_meeting(actor, meeting_id)
 
 
@@ -107,4 +112,5 @@ async def cancel_meeting(actor: Actor, meeting_id: int, data: MeetingCancel) -> 
         await Meeting.update({Meeting.cancelled_reason: data.reason}).where(
             Meeting.id == meeting_id
         )
+        await flows.meeting_cancelled(meeting_id)
     return await get_meeting(actor, meeting_id)

@@ -21,6 +21,7 @@ from panel_service.meetings.tables import (
     Meeting,
     MeetingStatus,
 )
+from panel_service.messaging import flows
 from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.panels.services import get_panel_row, settings_of
 from panel_service.panels.tables import Nation
@@ -134,6 +135,7 @@ async def add_listing(actor: Actor, meeting_id: int, data: ListingCreate) -> Lis
         await record_event(
             actor, "listed", "listing", listing.id, {"meeting_id": meeting_id, "kind": kind.value}
         )
+        await flows.listing_changed(meeting_id, data.case_id, data.subject_id)
     return await get_listing(actor, listing.id)
 
 
@@ -195,6 +197,8 @@ async def set_listing_outcome(
             {Listing.outcome: data.outcome.value, Listing.deferral_reason: data.deferral_reason}
         ).where(Listing.id == listing_id)
         await record_event(actor, data.outcome.value, "listing", listing_id)
+        if data.outcome is not ListingOutcome.HEARD:
+            await flows.listing_changed(meeting["id"], listing["case"], listing["subject"])
     return await get_listing(actor, listing_id)
 
 

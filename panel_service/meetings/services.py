@@ -28,6 +28,7 @@ from panel_service.meetings.tables import (
     Meeting,
     MeetingStatus,
 )
+from panel_service.messaging import flows
 from panel_service.pagination import Page, PageParams, fetch_page
 from panel_service.panels.schedule import occurrences
 from panel_service.panels.services import get_panel_row
@@ -272,4 +273,5 @@ async def reschedule_meeting(actor: Actor, meeting_id: int, data: MeetingResched
             meeting_id,
             {"from": meeting["starts_at"].isoformat(), "to": starts_at.isoformat()},
         )
+        await flows.meeting_rescheduled(meeting_id)
     return await get_meeting(actor, meeting_id)

@@ -78,6 +78,9 @@ class Meeting(Table, tablename="meeting"):
     status = Varchar(length=30, choices=MeetingStatus, default="scheduled")
     cancelled_reason = Text(default="")
     chair = ForeignKey(references=User, null=True, on_delete=OnDelete.restrict)
+    # The calendar event's SEQUENCE (RFC 5545): raised each time invitees are told of a
+    # change (rescheduled, cancelled), so their calendars replace the earlier invite.
+    calendar_sequence = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

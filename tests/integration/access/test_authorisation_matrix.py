@@ -56,6 +56,7 @@ KIND = {
     "perpetrator_action": "action",
     "subject": "subject",
     "undecided_subject": "subject",
+    "outbox": "outbox",
 }
 _MARAC_RECORD = frozenset({COORD, CHAIR, REP, IDVA})
 _PERPETRATOR_RECORD = frozenset({COORD, CHAIR, SM, REP, CM})
@@ -78,6 +79,8 @@ IN_SCOPE = {
     "subject": _PERPETRATOR_RECORD,
     # Not yet accepted (no case manager) nor listed (no agency has seen it).
     "undecided_subject": frozenset({COORD, CHAIR, SM}),
+    # A message of the MARAC's outbox: its staff (service managers staff the other panel).
+    "outbox": frozenset({COORD, CHAIR}),
 }
 
 
@@ -328,6 +331,9 @@ MATRIX: dict[str, Route] = {
         frozenset({ADMIN}),
         _on("marac", lambda w, s: {"venue": "Town Hall, Room 2"}),
     ),
+    "POST /api/panels/{panel_id:int}/calendar-feed": Route(
+        201, frozenset({ADMIN, COORD}), "marac", frozenset({ADMIN}), _on("marac")
+    ),
     "GET /api/panels/{panel_id:int}/sittings": Route(
         200, EVERYONE, "marac", EVERYONE, _on("marac")
     ),
@@ -446,6 +452,12 @@ MATRIX: dict[str, Route] = {
                 "due_date": "2027-02-11",
             },
         ),
+    ),
+    # --- messaging: the outbox is for the staff of its panel ---------------------------
+    "GET /api/outbox": Route(200, frozenset({COORD, CHAIR, SM}), listed=("outbox",)),
+    "GET /api/outbox/{message_id:int}": Route(200, PANEL_RUNNERS, "outbox", request=_on("outbox")),
+    "POST /api/outbox/{message_id:int}/retry": Route(
+        200, PANEL_RUNNERS, "outbox", request=_on("outbox")
     ),
     # --- documents: the full set for the chair and coordinators, extracts per agency -------
     "GET /api/meetings/{meeting_id:int}/agenda.docx": Route(

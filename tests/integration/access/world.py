@@ -68,6 +68,27 @@ def _join_staff(client: Any, panel_id: int, user_id: int) -> None:
     on_app_loop(client, add_staff, SYSTEM, panel_id, StaffAdd(user_id=user_id))
 
 
+async def _failed_email(panel_id: int, meeting_id: int, agency_id: int) -> int:
+    """A message of the panel's outbox that the relay refused (so it can be retried)."""
+    import uuid
+
+    from panel_service.messaging.tables import OutboxMessage
+
+    message = OutboxMessage(
+        channel="email",
+        kind="agenda_published",
+        panel=panel_id,
+        meeting=meeting_id,
+        agency=agency_id,
+        recipient="rep@agency.example",
+        message_id=f"<{uuid.uuid4().hex}@panel.example>",
+        status="failed",
+        last_error="550 5.7.1 Rejected",
+    )
+    await message.save()
+    return int(message.id)
+
+
 def build_side(world: World, inside: bool) -> dict[str, Any]:
     """One side's records, keyed by name; made by the builder, who stays acting after."""
     client, users = world.client, world.users
@@ -125,7 +146,9 @@ def build_side(world: World, inside: bool) -> dict[str, Any]:
     undecided = make_subject(client, perpetrator["id"])
 
     member = make_user(client, "agency_representative", agency)["id"]
+    outbox = on_app_loop(client, _failed_email, marac["id"], meeting["id"], agency)
     return {
+        "outbox": outbox,
         "agency": agency,
         "unused_agency": make_agency(client, "housing")["id"],
         "member": member,

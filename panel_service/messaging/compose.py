@@ -1,0 +1,435 @@
+"""Building a queued message: one email for one recipient, from ``templates/email``, with
+what that recipient's agency may see; or one Slack message of counts and references.
+
+Documents go only to addresses on the secure-domain allow-list; anyone else is told where
+to sign in to fetch them, and the decision goes into the disclosure the dispatcher audits.
+Victim contact details never reach an email: the documents are the agency extracts, which
+carry none, and the templates are given none.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from panel_service.accounts.sessions import as_aware
+from panel_service.actions.tables import Action
+from panel_service.adapters.calendar import CalendarMeeting, invite_ics
+from panel_service.adapters.email import Attachment, CalendarPart, build_message
+from panel_service.documents import services as documents
+from panel_service.meetings.tables import Meeting
+from panel_service.messaging import links, slack_messages
+from panel_service.messaging.tables import Channel
+from panel_service.messaging.templating import environment
+from panel_service.panels.tables import Nation
+from panel_service.panels.working_days import is_working_day
+from panel_service.settings import MessagingSettings
+
+MARKING = "OFFICIAL-SENSITIVE"
+WITHHELD = "recipient domain is not on the secure-domain allow-list"
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    """A message ready to send: its bytes (MIME, or Slack JSON), its subject line for the
+    outbox view, and what it discloses (audited once it is accepted)."""
+
+    subject: str
+    content: bytes
+    disclosure: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFacts:
+    id: int
+    panel_id: int
+    panel_name: str
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    video_link: str
+    sequence: int
+    research_deadline: date
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(ZoneInfo(self.timezone))
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(ZoneInfo(self.timezone))
+
+
+def secure_address(address: str, allowed: tuple[str, ...]) -> bool:
+    """True when the address's domain is an allowed domain or one of its subdomains."""
+    domain = address.rpartition("@")[2].lower().rstrip(".")
+    return any(domain == entry or domain.endswith(f".{entry}") for entry in allowed)
+
+
+def research_deadline(meeting_day: date, nation: Nation) -> date:
+    """Agencies finish researching their records by the working day before the meeting."""
+    day = meeting_day - timedelta(days=1)
+    while not is_working_day(day, nation):
+        day -= timedelta(days=1)
+    return day
+
+
+def render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
+    """The text and HTML bodies of ``kind`` (HTML autoescaped)."""
+    emails = environment("email")
+    return (
+        emails.get_template(f"{kind}.txt").render(context),
+        emails.get_template(f"{kind}.html").render(context),
+    )
+
+
+class Composer:
+    """Builds messages for one dispatcher pass; an agency's documents are built once per
+    pass however many of its people receive them."""
+
+    def __init__(self, settings: MessagingSettings, now: datetime) -> None:
+        self.settings = settings
+        self.now = now
+        self._meetings: dict[int, MeetingFacts] = {}
+        self._files: dict[tuple[Any, ...], Any] = {}
+
+    async def compose(self, row: dict[str, Any]) -> Composed:
+        if row["channel"] == Channel.SLACK.value:
+            text, blocks = await slack_messages.build(row, self.settings)
+            payload = json.dumps({"text": text, "blocks": blocks}).encode()
+            return Composed(subject=text[:300], content=payload)
+        builder = _EMAILS[row["kind"]]
+        return await builder(self, row)
+
+    async def meeting(self, meeting_id: int) -> MeetingFacts:
+        if meeting_id not in self._meetings:
+            self._meetings[meeting_id] = await load_meeting(meeting_id)
+        return self._meetings[meeting_id]
+
+    async def _cached(self, key: tuple[Any, ...], build: Any) -> Any:
+        if key not in self._files:
+            self._files[key] = await build()
+        return self._files[key]
+
+    def _invite(self, facts: MeetingFacts, attendee: str, method: str) -> CalendarPart:
+        domain = self.settings.mail_from.rpartition("@")[2]
+        place = facts.venue or ("Video meeting" if facts.video_link else "")
+        description = (
+            f"{facts.panel_name} meeting. The agenda is sent to each agency separately"
+            f" and is in Panel Service: {self.settings.public_url}/"
+        )
+        if facts.video_link:
+            description += f"\nJoin: {facts.video_link}"
+        meeting = CalendarMeeting(
+            uid=f"meeting-{facts.id}@{domain}",
+            sequence=facts.sequence,
+            summary=f"{facts.panel_name} meeting",
+            description=description,
+            starts_at=facts.starts_at,
+            ends_at=facts.ends_at,
+            timezone=facts.timezone,
+            location=place,
+            url=facts.video_link,
+            organizer_email=self.settings.mail_from,
+            organizer_name=self.settings.mail_from_name,
+            stamp=self.now,
+            cancelled=method == "CANCEL",
+        )
+        return CalendarPart(content=invite_ics(meeting, attendee, method), method=method)
+
+    def _email(
+        self,
+        row: dict[str, Any],
+        kind: str,
+        subject: str,
+        context: dict[str, Any],
+        *,
+        calendar: CalendarPart | None = None,
+        attachments: tuple[Attachment, ...] = (),
+        disclosure: dict[str, Any] | None = None,
+    ) -> Composed:
+        context = {
+            "marking": MARKING,
+            "service_url": self.settings.public_url,
+            "sender_name": self.settings.mail_from_name,
+            **context,
+        }
+        text, html = render(kind, context)
+        full_subject = f"{MARKING}: {subject}"
+        content = build_message(
+            message_id=row["message_id"],
+            sender=self.settings.mail_from,
+            sender_name=self.settings.mail_from_name,
+            to=[row["recipient"]],
+            subject=full_subject,
+            text=text,
+            html=html,
+            sent_at=self.now,
+            calendar=calendar,
+            attachments=attachments,
+        )
+        return Composed(subject=full_subject, content=content, disclosure=disclosure or {})
+
+    def secure(self, address: str) -> bool:
+        return secure_address(address, self.settings.secure_domains)
+
+
+def _meeting_context(facts: MeetingFacts) -> dict[str, Any]:
+    return {
+        "panel_name": facts.panel_name,
+        "day": f"{facts.local_start:%A} {facts.local_start.day} {facts.local_start:%B %Y}",
+        "starts": f"{facts.local_start:%H:%M}",
+        "ends": f"{facts.local_end:%H:%M}",
+        "venue": facts.venue,
+        "video_link": facts.video_link,
+        "research_deadline": (
+            f"{facts.research_deadline:%A} {facts.research_deadline.day}"
+            f" {facts.research_deadline:%B %Y}"
+        ),
+    }
+
+
+async def load_meeting(meeting_id: int) -> MeetingFacts:
+    row = (
+        await Meeting.select(
+            Meeting.id,
+            Meeting.panel,
+            Meeting.panel.name.as_alias("panel_name"),
+            Meeting.panel.timezone.as_alias("timezone"),
+            Meeting.panel.nation.as_alias("nation"),
+            Meeting.starts_at,
+            Meeting.ends_at,
+            Meeting.venue,
+            Meeting.video_link,
+            Meeting.calendar_sequence,
+        )
+        .where(Meeting.id == meeting_id)
+        .first()
+    )
+    if row is None:
+        raise LookupError(f"meeting {meeting_id} no longer exists")
+    starts_at = as_aware(row["starts_at"])
+    local_day = starts_at.astimezone(ZoneInfo(row["timezone"])).date()
+    return MeetingFacts(
+        id=row["id"],
+        panel_id=row["panel"],
+        panel_name=row["panel_name"],
+        timezone=row["timezone"],
+        starts_at=starts_at,
+        ends_at=as_aware(row["ends_at"]),
+        venue=row["venue"],
+        video_link=row["video_link"],
+        sequence=row["calendar_sequence"],
+        research_deadline=research_deadline(local_day, Nation(row["nation"])),
+    )
+
+
+def _docx(file: documents.DocumentFile) -> Attachment:
+    return Attachment(filename=file.filename, content=file.content, media_type=file.media_type)
+
+
+def _document_url(settings: MessagingSettings, path: str) -> str:
+    return f"{settings.public_url}{path}"
+
+
+async def _agenda(composer: Composer, row: dict[str, Any]) -> Composed:
+    """The agenda published (with the invite), or re-issued after the listings changed."""
+    facts = await composer.meeting(row["meeting"])
+    agency_id = row["agency"]
+    file, shown = await composer._cached(
+        ("agenda", facts.id, agency_id),
+        lambda: documents.agenda_extract_for(facts.id, agency_id),
+    )
+    secure = composer.secure(row["recipient"])
+    reissued = row["kind"] == "agenda_reissued"
+    calendar = None if reissued else composer._invite(facts, row["recipient"], "REQUEST")
+    context = {
+        **_meeting_context(facts),
+        "reissued": reissued,
+        "cases": len(shown.cases) + len(shown.subjects),
+        "attached": secure,
+        "document_url": _document_url(
+            composer.settings, f"/api/meetings/{facts.id}/agencies/{agency_id}/agenda.docx"
+        ),
+    }
+    disclosure = {
+        "record_type": "meeting",
+        "record_id": facts.id,
+        "document": "agency_agenda",
+        "cases": list(shown.cases) if secure else [],
+        "subjects": list(shown.subjects) if secure else [],
+        "attached": [file.filename] if secure else [],
+        "withheld": None if secure else WITHHELD,
+    }
+    verb = "re-issued" if reissued else "published"
+    return composer._email(
+        row,
+        "agenda_published",
+        f"{facts.panel_name} agenda {verb}, meeting {context['day']}",
+        context,
+        calendar=calendar,
+        attachments=(_docx(file),) if secure else (),
+        disclosure=disclosure,
+    )
+
+
+async def _meeting_change(composer: Composer, row: dict[str, Any]) -> Composed:
+    """The updated invite (rescheduled) or the cancellation, at the row's SEQUENCE."""
+    facts = await composer.meeting(row["meeting"])
+    facts = replace(facts, sequence=row["parameters"].get("sequence", facts.sequence))
+    cancelled = row["kind"] == "meeting_cancelled"
+    calendar = composer._invite(facts, row["recipient"], "CANCEL" if cancelled else "REQUEST")
+    subject = (
+        f"{facts.panel_name} meeting {_meeting_context(facts)['day']} cancelled"
+        if cancelled
+        else f"{facts.panel_name} meeting moved to {_meeting_context(facts)['day']}"
+    )
+    return composer._email(
+        row,
+        row["kind"],
+        subject,
+        _meeting_context(facts),
+        calendar=calendar,
+        disclosure={"record_type": "meeting", "record_id": facts.id, "sequence": facts.sequence},
+    )
+
+
+async def _minutes(composer: Composer, row: dict[str, Any]) -> Composed:
+    """The agency's extract of the approved minutes and its actions list."""
+    facts = await composer.meeting(row["meeting"])
+    agency_id = row["agency"]
+    version = row["parameters"].get("version")
+    minutes, shown = await composer._cached(
+        ("minutes", facts.id, agency_id, version),
+        lambda: documents.minutes_extract_for(facts.id, agency_id, version),
+    )
+    actions = await composer._cached(
+        ("actions", facts.id, agency_id),
+        lambda: documents.meeting_actions_for(facts.id, agency_id),
+    )
+    secure = composer.secure(row["recipient"])
+    base = f"/api/meetings/{facts.id}/agencies/{agency_id}"
+    context = {
+        **_meeting_context(facts),
+        "version": version,
+        "attached": secure,
+        "minutes_url": _document_url(composer.settings, f"{base}/minutes.docx"),
+        "actions_url": _document_url(composer.settings, f"{base}/actions.docx"),
+    }
+    disclosure = {
+        "record_type": "meeting",
+        "record_id": facts.id,
+        "document": "agency_minutes",
+        "version": version,
+        "cases": list(shown.cases) if secure else [],
+        "subjects": list(shown.subjects) if secure else [],
+        "attached": [minutes.filename, actions.filename] if secure else [],
+        "withheld": None if secure else WITHHELD,
+    }
+    return composer._email(
+        row,
+        "minutes_circulated",
+        f"{facts.panel_name} minutes, meeting {context['day']}",
+        context,
+        attachments=(_docx(minutes), _docx(actions)) if secure else (),
+        disclosure=disclosure,
+    )
+
+
+_ACTION_SUBJECTS = {
+    "actions_agreed": "New actions for your agency",
+    "action_reminder": "Actions falling due",
+    "action_chaser": "Overdue actions: please report",
+    "action_escalation": "Escalation: overdue actions not reported",
+}
+
+
+async def _actions(composer: Composer, row: dict[str, Any]) -> Composed:
+    """An agency's actions (agreed, due soon, overdue, escalated), each with a one-click
+    link for its outcome when the recipient is a user who may report it. Descriptions
+    (which can hold case details) only for a secure address."""
+    ids = row["parameters"]["actions"]
+    rows = (
+        await Action.select(
+            Action.id,
+            Action.description,
+            Action.due_date,
+            Action.status,
+            Action.case.reference.as_alias("case_reference"),
+            Action.subject.reference.as_alias("subject_reference"),
+            Action.agency.name.as_alias("agency_name"),
+        )
+        .where(Action.id.is_in(ids))
+        .order_by(Action.due_date)
+    )
+    secure = composer.secure(row["recipient"])
+    user_id = row["recipient_user"]
+    tokens = (
+        await links.issue(
+            [r["id"] for r in rows], user_id, composer.now, composer.settings.link_valid_days
+        )
+        if user_id is not None and row["kind"] != "action_escalation"
+        else {}
+    )
+    items = [
+        {
+            "id": r["id"],
+            "reference": r["case_reference"] or r["subject_reference"] or "",
+            "due": f"{r['due_date']:%d %B %Y}",
+            "description": r["description"] if secure else None,
+            "link": links.url(composer.settings, tokens[r["id"]]) if r["id"] in tokens else None,
+        }
+        for r in rows
+    ]
+    agency = rows[0]["agency_name"] if rows else ""
+    context = {
+        "kind": row["kind"],
+        "agency": agency,
+        "actions": items,
+        "secure": secure,
+        "actions_url": _document_url(
+            composer.settings, f"/api/agencies/{row['agency']}/actions.docx"
+        ),
+    }
+    subject = _ACTION_SUBJECTS[row["kind"]]
+    disclosure = {
+        "record_type": "agency",
+        "record_id": row["agency"],
+        "actions": [r["id"] for r in rows],
+        "descriptions": secure,
+        "withheld": None if secure else "descriptions: " + WITHHELD,
+    }
+    return composer._email(row, "actions", f"{subject} ({agency})", context, disclosure=disclosure)
+
+
+async def _voice_reminder(composer: Composer, row: dict[str, Any]) -> Composed:
+    """The IDVA's reminder: cases on a coming meeting with neither a victim's voice nor a
+    recorded reason. Opaque case references only."""
+    facts = await composer.meeting(row["meeting"])
+    references = row["parameters"]["references"]
+    context = {**_meeting_context(facts), "references": references}
+    return composer._email(
+        row,
+        "voice_reminder",
+        f"Victim's voice needed before the {facts.panel_name} meeting {context['day']}",
+        context,
+        disclosure={"record_type": "meeting", "record_id": facts.id, "references": references},
+    )
+
+
+_EMAILS: dict[str, Any] = {
+    "agenda_published": _agenda,
+    "agenda_reissued": _agenda,
+    "meeting_updated": _meeting_change,
+    "meeting_cancelled": _meeting_change,
+    "minutes_circulated": _minutes,
+    "actions_agreed": _actions,
+    "action_reminder": _actions,
+    "action_chaser": _actions,
+    "action_escalation": _actions,
+    "voice_reminder": _voice_reminder,
+}
