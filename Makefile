@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Test workers: the machines we run on have two cores.
 WORKERS ?= 2
 
-.PHONY: install run test test-sqlite test-postgres lint bench bench-large bench-documents clean
+.PHONY: install run test test-sqlite test-postgres lint bench bench-large bench-documents bench-messaging clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,11 +16,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo's mail goes to a sink inside the service (read it at /demo/mail), never to a relay.
+# Slack stays off unless PANEL_SLACK_TOKEN and PANEL_SLACK_CHANNEL are set.
+DEMO_SMTP_PORT ?= 8025
+DEMO_SECURE_DOMAINS ?= police.example,gov.example,nhs.example,justice.example
+DEMO_MAIL_ENV = PANEL_DEMO_MAIL_SINK=1 PANEL_SMTP_HOST=127.0.0.1 PANEL_SMTP_PORT=$(DEMO_SMTP_PORT) \
+	PANEL_SMTP_SECURITY=none PANEL_SMTP_ALLOW_PLAINTEXT=1 PANEL_SECURE_DOMAINS=$(DEMO_SECURE_DOMAINS) \
+	PANEL_PUBLIC_URL=http://127.0.0.1:$${PANEL_PORT:-8000}
+
 run: install
 	$(VENV)/bin/panel-service migrate
 	$(VENV)/bin/panel-service load-demo
 	@echo "Panel Service: http://$${PANEL_HOST:-127.0.0.1}:$${PANEL_PORT:-8000} (API under /api, OpenAPI at /schema/openapi.json)"
-	$(VENV)/bin/panel-service serve
+	@echo "Demo mail (everything the demo sends, caught on this machine): http://$${PANEL_HOST:-127.0.0.1}:$${PANEL_PORT:-8000}/demo/mail"
+	$(DEMO_MAIL_ENV) $(VENV)/bin/panel-service serve
 
 test: install test-sqlite test-postgres
 
@@ -53,6 +62,9 @@ bench-large: install
 
 bench-documents: install
 	$(PY) benchmarks/documents.py
+
+bench-messaging: install
+	$(PY) benchmarks/messaging.py
 
 clean:
 	rm -rf $(VENV) var

@@ -3,12 +3,14 @@
 - A claim marks a message "sending" under a lease, in one short transaction; on
   PostgreSQL the claim skips rows another dispatcher holds (``FOR UPDATE SKIP LOCKED``), on
   SQLite the single writer serialises claims. Several dispatchers never take one message.
-- The message is composed once and its bytes stored before the first send, so a retry
-  sends exactly the same message, Message-ID included.
+- The message is composed once and its bytes stored, with the moment it is handed to the
+  relay, just before its first send, so a retry sends exactly the same message,
+  Message-ID included.
 - Each outcome is recorded as soon as the relay answers. A dispatcher killed between the
-  relay accepting a message and that record leaves it "sending"; when the lease runs out
-  another dispatcher takes it over and sends it again, once, with the same Message-ID. A
-  message taken over a second time is not sent a third time: it is marked failed
+  relay accepting a message and that record leaves it "sending" and handed over; when the
+  lease runs out another dispatcher takes it over and sends it again, once, with the same
+  Message-ID (messages of the batch it never handed over are simply sent). A message
+  taken over a second time is not sent a third time: it is marked failed
   ("delivery uncertain") for the coordinator to check.
 - Connection failures and SMTP 4xx are retried with exponential backoff; SMTP 5xx, and
   running out of attempts, fail the message and tell the coordination team on Slack.
@@ -67,7 +69,8 @@ def _claim_statement(skip_slack: bool, postgres: bool) -> str:
     return (
         "UPDATE outbox_message SET status = 'sending', claimed_until = {},"  # noqa: S608
         " attempts = attempts + 1,"
-        " taken_over = taken_over + CASE WHEN status = 'sending' THEN 1 ELSE 0 END"
+        " taken_over = taken_over"
+        " + CASE WHEN status = 'sending' AND handed_at IS NOT NULL THEN 1 ELSE 0 END"
         " WHERE id IN (SELECT id FROM outbox_message"
         " WHERE status IN ('queued', 'sending') AND next_attempt_at <= {}"
         f" AND (status = 'queued' OR claimed_until < {{}}){slack}"
@@ -133,53 +136,48 @@ class Dispatcher:
         return PassResult(sent, retried, failed)
 
     async def _process(self, rows: list[dict[str, Any]], now: datetime) -> PassResult:
-        ready = await self._prepare(rows, now)
+        composer = Composer(self.settings, now)
         counts = {Delivery.SENT: 0, Delivery.RETRY: 0, Delivery.FAILED: 0}
         async with self.mail.session() as session:
-            for row in ready:
-                outcome = await self._deliver(session, row)
-                counts[outcome] += 1
+            for row in rows:
+                if await self._hand_over(composer, row):
+                    counts[await self._deliver(session, row)] += 1
+                else:
+                    counts[Delivery.FAILED] += 1
         return PassResult(counts[Delivery.SENT], counts[Delivery.RETRY], counts[Delivery.FAILED])
 
-    async def _prepare(self, rows: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
-        """Compose what has no content yet and store it (one transaction for the batch);
-        fail messages taken over twice and messages that cannot be built."""
-        composer = Composer(self.settings, now)
-        ready = []
-        for row in rows:
-            if row["taken_over"] > 1:
-                await self._fail(
-                    row,
-                    "delivery uncertain: its dispatcher stopped twice while"
-                    " sending; check with the recipient before retrying",
-                )
-                continue
-            if row["content"] is None:
-                try:
-                    composed = await composer.compose(row)
-                except Exception as exc:
-                    logger.exception("could not build outbox message %s", row["id"])
-                    await self._fail(row, f"could not be built: {type(exc).__name__}")
-                    continue
-                row.update(
-                    content=composed.content,
-                    subject=composed.subject,
-                    disclosure=composed.disclosure,
-                    fresh=True,
-                )
-            ready.append(row)
-        fresh = [row for row in ready if row.get("fresh")]
-        if fresh:
-            async with db.transaction():
-                for row in fresh:
-                    await OutboxMessage.update(
-                        {
-                            OutboxMessage.content: row["content"],
-                            OutboxMessage.subject: row["subject"],
-                            OutboxMessage.disclosure: row["disclosure"],
-                        }
-                    ).where(OutboxMessage.id == row["id"])
-        return ready
+    async def _hand_over(self, composer: Composer, row: dict[str, Any]) -> bool:
+        """Build the message if it has no content yet, store it and mark it handed over
+        (one transaction), just before it goes to the relay. False: failed instead (taken
+        over twice, or it cannot be built)."""
+        if row["taken_over"] > 1:
+            await self._fail(
+                row,
+                "delivery uncertain: its dispatcher stopped twice while sending it; check"
+                " with the recipient before retrying",
+            )
+            return False
+        changes: dict[Any, Any] = {OutboxMessage.handed_at: self.clock()}
+        if row["content"] is None:
+            try:
+                composed = await composer.compose(row)
+            except Exception as exc:
+                logger.exception("could not build outbox message %s", row["id"])
+                await self._fail(row, f"could not be built: {type(exc).__name__}")
+                return False
+            row.update(
+                content=composed.content, subject=composed.subject, disclosure=composed.disclosure
+            )
+            changes.update(
+                {
+                    OutboxMessage.content: composed.content,
+                    OutboxMessage.subject: composed.subject,
+                    OutboxMessage.disclosure: composed.disclosure,
+                }
+            )
+        async with db.transaction():
+            await OutboxMessage.update(changes).where(OutboxMessage.id == row["id"])
+        return True
 
     async def _deliver(self, session: MailSession, row: dict[str, Any]) -> Delivery:
         if row["channel"] == Channel.SLACK.value:
@@ -220,6 +218,7 @@ class Dispatcher:
                     OutboxMessage.status: OutboxStatus.SENT.value,
                     OutboxMessage.sent_at: now,
                     OutboxMessage.claimed_until: None,
+                    OutboxMessage.handed_at: None,
                     OutboxMessage.last_error: result.detail if result.detail else "",
                 }
             ).where(OutboxMessage.id == row["id"])
@@ -241,6 +240,7 @@ class Dispatcher:
                     OutboxMessage.status: OutboxStatus.QUEUED.value,
                     OutboxMessage.next_attempt_at: self.clock() + delay,
                     OutboxMessage.claimed_until: None,
+                    OutboxMessage.handed_at: None,
                     OutboxMessage.last_error: result.detail,
                 }
             ).where(OutboxMessage.id == row["id"])
@@ -251,6 +251,7 @@ class Dispatcher:
                 {
                     OutboxMessage.status: OutboxStatus.FAILED.value,
                     OutboxMessage.claimed_until: None,
+                    OutboxMessage.handed_at: None,
                     OutboxMessage.last_error: reason,
                 }
             ).where(OutboxMessage.id == row["id"])

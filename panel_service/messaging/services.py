@@ -77,6 +77,7 @@ async def retry_message(actor: Actor, message_id: int) -> OutboxRead:
                 OutboxMessage.status: OutboxStatus.QUEUED.value,
                 OutboxMessage.attempts: 0,
                 OutboxMessage.taken_over: 0,
+                OutboxMessage.handed_at: None,
                 OutboxMessage.next_attempt_at: datetime.now(UTC),
             }
         ).where(OutboxMessage.id == message_id)

@@ -59,6 +59,9 @@ class OutboxMessage(Table, tablename="outbox_message"):
     # while the relay may already have accepted it. It is sent again at most once.
     taken_over = Integer(default=0)
     next_attempt_at = Timestamptz(default=TimestamptzNow())
+    # Set just before the message goes to the relay, cleared once the outcome is recorded:
+    # a message claimed but never handed over is not "uncertain" when taken over.
+    handed_at = Timestamptz(null=True, default=None)
     claimed_until = Timestamptz(null=True, default=None)
     last_error = Text(default="")
     sent_at = Timestamptz(null=True, default=None)

@@ -86,9 +86,7 @@ DESCRIPTION = "messaging: outbox, invitees, action links, reminders, calendar fe
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="panel_service", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="panel_service", description=DESCRIPTION)
 
     manager.add_table(
         class_name="OutboxMessage",

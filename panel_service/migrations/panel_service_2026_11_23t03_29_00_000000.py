@@ -19,8 +19,7 @@ async def forwards():
             " (next_attempt_at) WHERE status IN ('queued', 'sending')"
         )
         await engine.run_ddl(
-            "CREATE INDEX IF NOT EXISTS action_open_due ON action (due_date)"
-            " WHERE status = 'open'"
+            "CREATE INDEX IF NOT EXISTS action_open_due ON action (due_date) WHERE status = 'open'"
         )
         await engine.run_ddl(
             "CREATE UNIQUE INDEX IF NOT EXISTS meeting_invitee_once"

@@ -64,13 +64,15 @@ class Dispatch:
     server: SmtpServer
     chat: Any = None
 
-    def dispatcher(self, **overrides: Any) -> Any:
+    def dispatcher(
+        self, clock: Any = None, transport: Any = None, batch: int = 20, **overrides: Any
+    ) -> Any:
         from panel_service.adapters.email import SmtpConfig, SmtpTransport, TransportSecurity
         from panel_service.messaging.dispatcher import Dispatcher
         from panel_service.settings import get_settings
 
         settings = dataclasses.replace(get_settings().messaging, **overrides)
-        transport = SmtpTransport(
+        transport = transport or SmtpTransport(
             SmtpConfig(
                 host=self.server.host,
                 port=self.server.port,
@@ -79,9 +81,8 @@ class Dispatch:
                 timeout=5,
             )
         )
-        clock = overrides.pop("clock", None)
         kwargs = {"clock": clock} if clock else {}
-        return Dispatcher(settings, transport, self.chat, **kwargs)
+        return Dispatcher(settings, transport, self.chat, batch=batch, **kwargs)
 
     def __call__(self, dispatcher: Any = None) -> Any:
         dispatcher = dispatcher or self.dispatcher()
@@ -109,11 +110,7 @@ def outbox(client: Any, **filters: Any) -> list[dict[str, Any]]:
 async def _scheduled_meeting() -> dict[str, Any]:
     from panel_service.meetings.tables import Meeting
 
-    rows = (
-        await Meeting.select()
-        .where(Meeting.status == "scheduled")
-        .order_by(Meeting.starts_at)
-    )
+    rows = await Meeting.select().where(Meeting.status == "scheduled").order_by(Meeting.starts_at)
     return rows[0]
 
 

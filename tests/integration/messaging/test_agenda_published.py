@@ -53,11 +53,7 @@ def test_each_recipient_gets_their_agency_extract_and_an_invite(dispatch: Any) -
         event = invite.walk("VEVENT")[0]
         assert str(event["UID"]).startswith(f"meeting-{meeting['id']}@")
         assert str(event["ATTENDEE"]).lower() == f"mailto:{row['recipient']}".lower()
-        docx = [
-            p
-            for p in parsed.walk()
-            if p.get_filename() and p.get_filename().endswith(".docx")
-        ]
+        docx = [p for p in parsed.walk() if p.get_filename() and p.get_filename().endswith(".docx")]
         secure = row["recipient"].endswith(
             ("police.example", "gov.example", "nhs.example", "justice.example")
         )
