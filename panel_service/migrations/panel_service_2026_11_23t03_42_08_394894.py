@@ -8,9 +8,7 @@ DESCRIPTION = "outbox: when a message was handed to the relay"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="panel_service", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="panel_service", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="OutboxMessage",
