@@ -134,6 +134,30 @@ def load_synthetic(cases: int, actions: int, seed: int) -> None:
 
 
 @main.command()
+def worker() -> None:
+    """Send the outbox and queue the reminders until stopped (SIGINT/SIGTERM). Run the
+    servers with PANEL_DISPATCHER=0 when workers send instead."""
+    import signal
+
+    from panel_service.messaging.runtime import run_dispatcher, smtp_config
+
+    settings = get_settings().messaging
+    try:
+        smtp_config(settings)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, stop.set)
+        await run_dispatcher(settings, stop)
+
+    _run(work)
+
+
+@main.command()
 @click.option("--host", default=None, help="default: PANEL_HOST or 127.0.0.1")
 @click.option("--port", default=None, type=int, help="default: PANEL_PORT or 8000")
 def serve(host: str | None, port: int | None) -> None:
