@@ -55,9 +55,6 @@ MINUTED_STATUSES = frozenset(
         MeetingStatus.MINUTES_CIRCULATED,
     }
 )
-# Who may ask for any agency's action list (seeing the actions on the panels they run);
-# everyone else only for their own agency.
-
 T = TypeVar("T")
 
 

@@ -9,11 +9,14 @@ carry none, and the templates are given none.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import anyio.to_thread
 
 from panel_service.accounts.sessions import as_aware
 from panel_service.actions.tables import Action
@@ -25,7 +28,7 @@ from panel_service.messaging import links, slack_messages
 from panel_service.messaging.tables import Channel
 from panel_service.messaging.templating import environment
 from panel_service.panels.tables import Nation
-from panel_service.panels.working_days import is_working_day
+from panel_service.panels.working_days import working_day_before
 from panel_service.settings import MessagingSettings
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -53,7 +56,12 @@ class MeetingFacts:
     venue: str
     video_link: str
     sequence: int
-    research_deadline: date
+    nation: Nation
+
+    @property
+    def research_deadline(self) -> date:
+        """Agencies finish researching their records by the working day before."""
+        return working_day_before(self.local_start.date(), self.nation)
 
     @property
     def local_start(self) -> datetime:
@@ -70,12 +78,32 @@ def secure_address(address: str, allowed: tuple[str, ...]) -> bool:
     return any(domain == entry or domain.endswith(f".{entry}") for entry in allowed)
 
 
-def research_deadline(meeting_day: date, nation: Nation) -> date:
-    """Agencies finish researching their records by the working day before the meeting."""
-    day = meeting_day - timedelta(days=1)
-    while not is_working_day(day, nation):
-        day -= timedelta(days=1)
-    return day
+def meeting_event(
+    facts: MeetingFacts, settings: MessagingSettings, stamp: datetime, cancelled: bool = False
+) -> CalendarMeeting:
+    """The meeting as a calendar event (invites and the panel's feed): title, time, place
+    and link — no names, no case details."""
+    description = (
+        f"{facts.panel_name} meeting. The agenda is sent to each agency separately"
+        f" and is in Panel Service: {settings.public_url}/"
+    )
+    if facts.video_link:
+        description += f"\nJoin: {facts.video_link}"
+    return CalendarMeeting(
+        uid=f"meeting-{facts.id}@{settings.mail_from.rpartition('@')[2]}",
+        sequence=facts.sequence,
+        summary=f"{facts.panel_name} meeting",
+        description=description,
+        starts_at=facts.starts_at,
+        ends_at=facts.ends_at,
+        timezone=facts.timezone,
+        location=facts.venue or ("Video meeting" if facts.video_link else ""),
+        url=facts.video_link,
+        organizer_email=settings.mail_from,
+        organizer_name=settings.mail_from_name,
+        stamp=stamp,
+        cancelled=cancelled,
+    )
 
 
 def render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -115,33 +143,13 @@ class Composer:
             self._files[key] = await build()
         return self._files[key]
 
-    def _invite(self, facts: MeetingFacts, attendee: str, method: str) -> CalendarPart:
-        domain = self.settings.mail_from.rpartition("@")[2]
-        place = facts.venue or ("Video meeting" if facts.video_link else "")
-        description = (
-            f"{facts.panel_name} meeting. The agenda is sent to each agency separately"
-            f" and is in Panel Service: {self.settings.public_url}/"
-        )
-        if facts.video_link:
-            description += f"\nJoin: {facts.video_link}"
-        meeting = CalendarMeeting(
-            uid=f"meeting-{facts.id}@{domain}",
-            sequence=facts.sequence,
-            summary=f"{facts.panel_name} meeting",
-            description=description,
-            starts_at=facts.starts_at,
-            ends_at=facts.ends_at,
-            timezone=facts.timezone,
-            location=place,
-            url=facts.video_link,
-            organizer_email=self.settings.mail_from,
-            organizer_name=self.settings.mail_from_name,
-            stamp=self.now,
-            cancelled=method == "CANCEL",
-        )
-        return CalendarPart(content=invite_ics(meeting, attendee, method), method=method)
+    async def _invite(self, facts: MeetingFacts, attendee: str, method: str) -> CalendarPart:
+        event = meeting_event(facts, self.settings, self.now, cancelled=method == "CANCEL")
+        # Building a calendar is CPU work: off the event loop, like the documents.
+        content = await anyio.to_thread.run_sync(invite_ics, event, attendee, method)
+        return CalendarPart(content=content, method=method)
 
-    def _email(
+    async def _email(
         self,
         row: dict[str, Any],
         kind: str,
@@ -160,17 +168,20 @@ class Composer:
         }
         text, html = render(kind, context)
         full_subject = f"{MARKING}: {subject}"
-        content = build_message(
-            message_id=row["message_id"],
-            sender=self.settings.mail_from,
-            sender_name=self.settings.mail_from_name,
-            to=[row["recipient"]],
-            subject=full_subject,
-            text=text,
-            html=html,
-            sent_at=self.now,
-            calendar=calendar,
-            attachments=attachments,
+        content = await anyio.to_thread.run_sync(
+            functools.partial(
+                build_message,
+                message_id=row["message_id"],
+                sender=self.settings.mail_from,
+                sender_name=self.settings.mail_from_name,
+                to=[row["recipient"]],
+                subject=full_subject,
+                text=text,
+                html=html,
+                sent_at=self.now,
+                calendar=calendar,
+                attachments=attachments,
+            )
         )
         return Composed(subject=full_subject, content=content, disclosure=disclosure or {})
 
@@ -193,38 +204,41 @@ def _meeting_context(facts: MeetingFacts) -> dict[str, Any]:
     }
 
 
+# What ``meeting_facts`` reads: the meeting and its panel's name, time zone and nation.
+FACT_COLUMNS = (
+    Meeting.id,
+    Meeting.panel,
+    Meeting.panel.name.as_alias("panel_name"),
+    Meeting.panel.timezone.as_alias("timezone"),
+    Meeting.panel.nation.as_alias("nation"),
+    Meeting.starts_at,
+    Meeting.ends_at,
+    Meeting.venue,
+    Meeting.video_link,
+    Meeting.calendar_sequence,
+)
+
+
 async def load_meeting(meeting_id: int) -> MeetingFacts:
-    row = (
-        await Meeting.select(
-            Meeting.id,
-            Meeting.panel,
-            Meeting.panel.name.as_alias("panel_name"),
-            Meeting.panel.timezone.as_alias("timezone"),
-            Meeting.panel.nation.as_alias("nation"),
-            Meeting.starts_at,
-            Meeting.ends_at,
-            Meeting.venue,
-            Meeting.video_link,
-            Meeting.calendar_sequence,
-        )
-        .where(Meeting.id == meeting_id)
-        .first()
-    )
+    row = await Meeting.select(*FACT_COLUMNS).where(Meeting.id == meeting_id).first()
     if row is None:
         raise LookupError(f"meeting {meeting_id} no longer exists")
-    starts_at = as_aware(row["starts_at"])
-    local_day = starts_at.astimezone(ZoneInfo(row["timezone"])).date()
+    return meeting_facts(row)
+
+
+def meeting_facts(row: dict[str, Any]) -> MeetingFacts:
+    """``MeetingFacts`` from a row of ``FACT_COLUMNS``."""
     return MeetingFacts(
         id=row["id"],
         panel_id=row["panel"],
         panel_name=row["panel_name"],
         timezone=row["timezone"],
-        starts_at=starts_at,
+        starts_at=as_aware(row["starts_at"]),
         ends_at=as_aware(row["ends_at"]),
         venue=row["venue"],
         video_link=row["video_link"],
         sequence=row["calendar_sequence"],
-        research_deadline=research_deadline(local_day, Nation(row["nation"])),
+        nation=Nation(row["nation"]),
     )
 
 
@@ -246,7 +260,7 @@ async def _agenda(composer: Composer, row: dict[str, Any]) -> Composed:
     )
     secure = composer.secure(row["recipient"])
     reissued = row["kind"] == "agenda_reissued"
-    calendar = None if reissued else composer._invite(facts, row["recipient"], "REQUEST")
+    calendar = None if reissued else await composer._invite(facts, row["recipient"], "REQUEST")
     context = {
         **_meeting_context(facts),
         "reissued": reissued,
@@ -266,7 +280,7 @@ async def _agenda(composer: Composer, row: dict[str, Any]) -> Composed:
         "withheld": None if secure else WITHHELD,
     }
     verb = "re-issued" if reissued else "published"
-    return composer._email(
+    return await composer._email(
         row,
         "agenda_published",
         f"{facts.panel_name} agenda {verb}, meeting {context['day']}",
@@ -282,13 +296,13 @@ async def _meeting_change(composer: Composer, row: dict[str, Any]) -> Composed:
     facts = await composer.meeting(row["meeting"])
     facts = replace(facts, sequence=row["parameters"].get("sequence", facts.sequence))
     cancelled = row["kind"] == "meeting_cancelled"
-    calendar = composer._invite(facts, row["recipient"], "CANCEL" if cancelled else "REQUEST")
+    calendar = await composer._invite(facts, row["recipient"], "CANCEL" if cancelled else "REQUEST")
     subject = (
         f"{facts.panel_name} meeting {_meeting_context(facts)['day']} cancelled"
         if cancelled
         else f"{facts.panel_name} meeting moved to {_meeting_context(facts)['day']}"
     )
-    return composer._email(
+    return await composer._email(
         row,
         row["kind"],
         subject,
@@ -330,7 +344,7 @@ async def _minutes(composer: Composer, row: dict[str, Any]) -> Composed:
         "attached": [minutes.filename, actions.filename] if secure else [],
         "withheld": None if secure else WITHHELD,
     }
-    return composer._email(
+    return await composer._email(
         row,
         "minutes_circulated",
         f"{facts.panel_name} minutes, meeting {context['day']}",
@@ -403,7 +417,9 @@ async def _actions(composer: Composer, row: dict[str, Any]) -> Composed:
         "descriptions": secure,
         "withheld": None if secure else "descriptions: " + WITHHELD,
     }
-    return composer._email(row, "actions", f"{subject} ({agency})", context, disclosure=disclosure)
+    return await composer._email(
+        row, "actions", f"{subject} ({agency})", context, disclosure=disclosure
+    )
 
 
 async def _voice_reminder(composer: Composer, row: dict[str, Any]) -> Composed:
@@ -412,7 +428,7 @@ async def _voice_reminder(composer: Composer, row: dict[str, Any]) -> Composed:
     facts = await composer.meeting(row["meeting"])
     references = row["parameters"]["references"]
     context = {**_meeting_context(facts), "references": references}
-    return composer._email(
+    return await composer._email(
         row,
         "voice_reminder",
         f"Victim's voice needed before the {facts.panel_name} meeting {context['day']}",

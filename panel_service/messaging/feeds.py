@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from panel_service import access, db
 from panel_service.accounts.actor import Actor
 from panel_service.accounts.credentials import digest
-from panel_service.accounts.sessions import as_aware
-from panel_service.adapters.calendar import CalendarMeeting, feed_ics
+from panel_service.adapters.calendar import feed_ics
 from panel_service.audit.trail import record_event
 from panel_service.errors import NotFound
 from panel_service.meetings.tables import Meeting, MeetingStatus
+from panel_service.messaging.compose import FACT_COLUMNS, meeting_event, meeting_facts
 from panel_service.messaging.schemas import CalendarFeedCreated
 from panel_service.messaging.tables import CalendarFeed
 from panel_service.panels.tables import Panel
@@ -48,31 +48,21 @@ async def read_feed(token: str, now: datetime | None = None) -> bytes:
     )
     if feed is None:
         raise NotFound("no such calendar feed")
-    panel = await Panel.select(Panel.name, Panel.timezone).where(Panel.id == feed["panel"]).first()
+    panel = await Panel.select(Panel.name).where(Panel.id == feed["panel"]).first()
     assert panel is not None
     rows = (
-        await Meeting.select()
+        await Meeting.select(*FACT_COLUMNS, Meeting.status)
         .where((Meeting.panel == feed["panel"]) & (Meeting.starts_at >= now - FEED_HISTORY))
         .order_by(Meeting.starts_at)
     )
     settings = get_settings().messaging
-    domain = settings.mail_from.rpartition("@")[2]
-    meetings = [
-        CalendarMeeting(
-            uid=f"meeting-{row['id']}@{domain}",
-            sequence=row["calendar_sequence"],
-            summary=f"{panel['name']} meeting",
-            description=f"{panel['name']} meeting. Papers: {settings.public_url}/",
-            starts_at=as_aware(row["starts_at"]),
-            ends_at=as_aware(row["ends_at"]),
-            timezone=panel["timezone"],
-            location=row["venue"] or ("Video meeting" if row["video_link"] else ""),
-            url=row["video_link"],
-            organizer_email=settings.mail_from,
-            organizer_name=settings.mail_from_name,
-            stamp=now,
+    events = [
+        meeting_event(
+            meeting_facts(row),
+            settings,
+            now,
             cancelled=row["status"] == MeetingStatus.CANCELLED.value,
         )
         for row in rows
     ]
-    return feed_ics(f"{panel['name']} meetings", meetings)
+    return feed_ics(f"{panel['name']} meetings", events)

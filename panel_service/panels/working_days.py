@@ -33,6 +33,14 @@ def add_working_days(start: date, days: int, nation: Nation) -> date:
     return current
 
 
+def working_day_before(day: date, nation: Nation) -> date:
+    """The last working day before ``day``."""
+    current = day - timedelta(days=1)
+    while not is_working_day(current, nation):
+        current -= timedelta(days=1)
+    return current
+
+
 def working_days_between(start: date, end: date, nation: Nation) -> int:
     """Working days after ``start`` up to and including ``end`` (0 if ``end`` <= ``start``)."""
     count = 0

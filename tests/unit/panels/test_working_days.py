@@ -12,6 +12,7 @@ from panel_service.panels.tables import Nation
 from panel_service.panels.working_days import (
     add_working_days,
     is_working_day,
+    working_day_before,
     working_days_between,
 )
 
@@ -69,3 +70,10 @@ def test_a_deadline_is_a_working_day_exactly_that_many_working_days_on(
     due = add_working_days(start, days, nation)
     assert is_working_day(due, nation)
     assert working_days_between(start, due, nation) == days
+
+
+def test_the_research_deadline_skips_a_weekend_and_a_bank_holiday() -> None:
+    # Tuesday 29 December 2026 follows the Christmas and Boxing Day bank holidays (in
+    # lieu on Fri 25 and Mon 28): the working day before is Thursday 24 December.
+    assert working_day_before(date(2026, 12, 29), Nation.ENGLAND) == date(2026, 12, 24)
+    assert working_day_before(date(2026, 11, 24), Nation.ENGLAND) == date(2026, 11, 23)
