@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import msgspec
 
-from panel_service.accounts.tables import User
 from panel_service.actions.tables import Action
 from panel_service.cases.tables import Case, PerpetratorSubject
 from panel_service.meetings.schemas import AgendaRead
@@ -28,32 +27,45 @@ class Parties:
 
 
 async def parties(agency_id: int, case_ids: list[int], subject_ids: list[int]) -> Parties:
-    """Which of ``case_ids`` and ``subject_ids`` the agency is party to (four statements,
-    whatever the number of cases)."""
-    cases: set[int] = set()
-    subjects: set[int] = set()
-    if case_ids:
-        referred = await Case.select(Case.id).where(
-            Case.id.is_in(case_ids) & (Case.referring_agency == agency_id)
+    """Which of ``case_ids`` and ``subject_ids`` the agency is party to."""
+    return (await parties_of([agency_id], case_ids, subject_ids))[agency_id]
+
+
+async def parties_of(
+    agency_ids: list[int], case_ids: list[int], subject_ids: list[int]
+) -> dict[int, Parties]:
+    """For each agency, which of ``case_ids`` and ``subject_ids`` it is party to (five
+    statements, whatever the number of agencies and cases)."""
+    cases: dict[int, set[int]] = {agency: set() for agency in agency_ids}
+    subjects: dict[int, set[int]] = {agency: set() for agency in agency_ids}
+    if agency_ids and case_ids:
+        referred = await Case.select(Case.id, Case.referring_agency.as_alias("agency")).where(
+            Case.id.is_in(case_ids) & Case.referring_agency.is_in(agency_ids)
         )
-        idvas = User.select(User.id).where(User.agency == agency_id)
-        presented = await Case.select(Case.id).where(
-            Case.id.is_in(case_ids) & Case.assigned_idva.is_in(idvas)
+        presented = await Case.select(Case.id, Case.assigned_idva.agency.as_alias("agency")).where(
+            Case.id.is_in(case_ids) & Case.assigned_idva.agency.is_in(agency_ids)
         )
-        owned = await Action.select(Action.case).where(
-            Action.case.is_in(case_ids) & (Action.agency == agency_id)
+        owned = await Action.select(Action.case.as_alias("id"), Action.agency).where(
+            Action.case.is_in(case_ids) & Action.agency.is_in(agency_ids)
         )
-        cases = {r["id"] for r in [*referred, *presented]} | {r["case"] for r in owned}
-    if subject_ids:
-        referred = await PerpetratorSubject.select(PerpetratorSubject.id).where(
+        for row in [*referred, *presented, *owned]:
+            cases[row["agency"]].add(row["id"])
+    if agency_ids and subject_ids:
+        referred = await PerpetratorSubject.select(
+            PerpetratorSubject.id, PerpetratorSubject.referring_agency.as_alias("agency")
+        ).where(
             PerpetratorSubject.id.is_in(subject_ids)
-            & (PerpetratorSubject.referring_agency == agency_id)
+            & PerpetratorSubject.referring_agency.is_in(agency_ids)
         )
-        owned = await Action.select(Action.subject).where(
-            Action.subject.is_in(subject_ids) & (Action.agency == agency_id)
+        owned = await Action.select(Action.subject.as_alias("id"), Action.agency).where(
+            Action.subject.is_in(subject_ids) & Action.agency.is_in(agency_ids)
         )
-        subjects = {r["id"] for r in referred} | {r["subject"] for r in owned}
-    return Parties(frozenset(cases), frozenset(subjects))
+        for row in [*referred, *owned]:
+            subjects[row["agency"]].add(row["id"])
+    return {
+        agency: Parties(frozenset(cases[agency]), frozenset(subjects[agency]))
+        for agency in agency_ids
+    }
 
 
 def agency_extract(agenda: AgendaRead, agency_id: int, party: Parties) -> AgendaRead:

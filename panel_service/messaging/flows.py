@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from panel_service.actions.tables import Action, ActionStatus
-from panel_service.documents.extracts import parties
+from panel_service.documents.extracts import parties_of
 from panel_service.meetings.tables import Attendance, Listing, Meeting, MeetingStatus
 from panel_service.messaging.outbox import Outgoing, Recipient, email_to, enqueue, slack_message
 from panel_service.messaging.recipients import agency_people, users
@@ -109,13 +109,12 @@ async def listing_changed(meeting_id: int, case_id: int | None, subject_id: int 
     status = await Meeting.select(Meeting.status).where(Meeting.id == meeting_id).first()
     if status is None or status["status"] != MeetingStatus.AGENDA_PUBLISHED.value:
         return 0
-    affected = []
-    for agency_id in await _invited_agencies(meeting_id):
-        party = await parties(
-            agency_id, [case_id] if case_id else [], [subject_id] if subject_id else []
-        )
-        if party.cases or party.subjects:
-            affected.append(agency_id)
+    party = await parties_of(
+        await _invited_agencies(meeting_id),
+        [case_id] if case_id else [],
+        [subject_id] if subject_id else [],
+    )
+    affected = [agency for agency, of in party.items() if of.cases or of.subjects]
     waiting = {
         row["recipient"]
         for row in await OutboxMessage.select(OutboxMessage.recipient).where(
