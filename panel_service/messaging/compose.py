@@ -21,7 +21,7 @@ import anyio.to_thread
 from panel_service.accounts.sessions import as_aware
 from panel_service.actions.tables import Action
 from panel_service.adapters.calendar import CalendarMeeting, invite_ics
-from panel_service.adapters.email import Attachment, CalendarPart, build_message
+from panel_service.adapters.mime import Attachment, CalendarPart, build_message
 from panel_service.documents import services as documents
 from panel_service.meetings.tables import Meeting
 from panel_service.messaging import links, slack_messages

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from panel_service.adapters.email import SmtpConfig, SmtpTransport, TransportSecurity
 from panel_service.adapters.slack import SlackTransport
+from panel_service.adapters.smtp import SmtpConfig, SmtpTransport, TransportSecurity
 from panel_service.messaging.dispatcher import Dispatcher
 from panel_service.messaging.reminders import sweep
 from panel_service.settings import MessagingSettings, get_settings

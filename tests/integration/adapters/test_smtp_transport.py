@@ -11,15 +11,9 @@ from pathlib import Path
 
 import trustme
 
-from panel_service.adapters.email import (
-    Delivery,
-    DeliveryResult,
-    Envelope,
-    SmtpConfig,
-    SmtpTransport,
-    TransportSecurity,
-    build_message,
-)
+from panel_service.adapters.email import Delivery, DeliveryResult, Envelope
+from panel_service.adapters.mime import build_message
+from panel_service.adapters.smtp import SmtpConfig, SmtpTransport, TransportSecurity
 from tests.support.smtp_server import SmtpServer, ca_pem_file
 
 SENDER = "noreply@panel.example"

@@ -96,7 +96,7 @@ def _message(
     attachment_name: str = "Northtown agenda 2026-12-03.docx",
     attachment_type: str = DOCX_TYPE,
 ) -> bytes:
-    from panel_service.adapters.email import Attachment, CalendarPart, build_message
+    from panel_service.adapters.mime import Attachment, CalendarPart, build_message
 
     return build_message(
         message_id="<outbox-1.test@panel.example>",

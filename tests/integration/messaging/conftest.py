@@ -67,7 +67,7 @@ class Dispatch:
     def dispatcher(
         self, clock: Any = None, transport: Any = None, batch: int = 20, **overrides: Any
     ) -> Any:
-        from panel_service.adapters.email import SmtpConfig, SmtpTransport, TransportSecurity
+        from panel_service.adapters.smtp import SmtpConfig, SmtpTransport, TransportSecurity
         from panel_service.messaging.dispatcher import Dispatcher
         from panel_service.settings import get_settings
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from panel_service.adapters.email import Delivery, SmtpConfig, SmtpTransport, TransportSecurity
+from panel_service.adapters.email import Delivery
+from panel_service.adapters.smtp import SmtpConfig, SmtpTransport, TransportSecurity
 from tests.integration.messaging.conftest import next_meeting, outbox, publish
 from tests.support.calls import ok, on_app_loop
 

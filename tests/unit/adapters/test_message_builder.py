@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from panel_service.adapters.email import Attachment, CalendarPart, build_message
+from panel_service.adapters.mime import Attachment, CalendarPart, build_message
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCX_BYTES = b"PK\x03\x04" + bytes(range(256)) * 4  # binary, with every byte value

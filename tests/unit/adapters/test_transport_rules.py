@@ -11,10 +11,9 @@ from panel_service.adapters.email import (
     DeliveryResult,
     Envelope,
     MemoryTransport,
-    SmtpConfig,
-    TransportSecurity,
 )
 from panel_service.adapters.slack import MemoryChat
+from panel_service.adapters.smtp import SmtpConfig, TransportSecurity
 
 
 def test_plaintext_smtp_is_refused_unless_explicitly_allowed() -> None:
