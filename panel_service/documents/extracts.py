@@ -26,11 +26,6 @@ class Parties:
     subjects: frozenset[int]
 
 
-async def parties(agency_id: int, case_ids: list[int], subject_ids: list[int]) -> Parties:
-    """Which of ``case_ids`` and ``subject_ids`` the agency is party to."""
-    return (await parties_of([agency_id], case_ids, subject_ids))[agency_id]
-
-
 async def parties_of(
     agency_ids: list[int], case_ids: list[int], subject_ids: list[int]
 ) -> dict[int, Parties]:

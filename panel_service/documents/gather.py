@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,10 +39,11 @@ from panel_service.documents.agenda_content import (
     CaseDetail,
     SubjectDetail,
 )
-from panel_service.documents.extracts import agency_extract, parties
+from panel_service.documents.extracts import agency_extract, parties_of
 from panel_service.documents.wording import CRITERION, rfgv_lines, short_day, words
 from panel_service.errors import Invalid, NotFound
 from panel_service.meetings.agenda import ACTIVE, agenda_statements, load_agenda
+from panel_service.meetings.schemas import AgendaRead
 from panel_service.meetings.tables import Listing, Meeting
 from panel_service.pagination import PageParams
 from panel_service.panels.tables import Panel
@@ -52,24 +54,51 @@ _PAGE = 1_000
 
 
 async def agency_name(agency_id: int) -> str:
-    row = await Agency.select(Agency.name).where(Agency.id == agency_id).first()
-    if row is None:
-        raise NotFound(f"agency {agency_id} not found")
-    return str(row["name"])
+    return (await _agency_names([agency_id]))[agency_id]
 
 
 async def agenda_content(
     actor: Actor, meeting_id: int, agency_id: int | None, today: date | None = None
 ) -> AgendaContent:
     """The agenda as the caller may see it; for ``agency_id``, that agency's extract."""
+    if agency_id is not None:
+        return (await agency_agenda_contents(actor, meeting_id, [agency_id], today))[agency_id]
+    today = today or date.today()
+    return await _details(meeting_id, await load_agenda(actor, meeting_id, today), today)
+
+
+async def agency_agenda_contents(
+    actor: Actor, meeting_id: int, agency_ids: list[int], today: date | None = None
+) -> dict[int, AgendaContent]:
+    """Each agency's extract of the agenda, the agenda and its details read once for all."""
     today = today or date.today()
     agenda = await load_agenda(actor, meeting_id, today)
-    if agency_id is not None:
-        case_ids = [item.case.id for item in agenda.items if item.case]
-        subject_ids = [item.subject.id for item in agenda.items if item.subject]
-        party = await parties(agency_id, case_ids, subject_ids)
-        agenda = agency_extract(agenda, agency_id, party)
+    names = await _agency_names(agency_ids)
+    full = await _details(meeting_id, agenda, today)
+    party = await parties_of(
+        agency_ids,
+        [item.case.id for item in agenda.items if item.case],
+        [item.subject.id for item in agenda.items if item.subject],
+    )
+    extracts = {}
+    for agency_id in agency_ids:
+        extract = agency_extract(agenda, agency_id, party[agency_id])
+        cases = {item.case.id for item in extract.items if item.case}
+        subjects = {item.subject.id for item in extract.items if item.subject}
+        actions = {action.id for item in extract.items for action in item.open_actions}
+        extracts[agency_id] = replace(
+            full,
+            agenda=extract,
+            cases={k: v for k, v in full.cases.items() if k in cases},
+            subjects={k: v for k, v in full.subjects.items() if k in subjects},
+            activities={k: v for k, v in full.activities.items() if k in actions},
+            agency=names[agency_id],
+        )
+    return extracts
 
+
+async def _details(meeting_id: int, agenda: AgendaRead, today: date) -> AgendaContent:
+    """The agenda with what its documents show of each case, subject and action."""
     cases = {item.case.id: item.case.assigned_idva_id for item in agenda.items if item.case}
     subject_ids = [item.subject.id for item in agenda.items if item.subject]
     action_ids = [action.id for item in agenda.items for action in item.open_actions]
@@ -80,8 +109,16 @@ async def agenda_content(
         cases=await _case_details(cases),
         subjects=await _subject_details(subject_ids),
         activities=await _activities(action_ids),
-        agency=await agency_name(agency_id) if agency_id is not None else None,
     )
+
+
+async def _agency_names(agency_ids: list[int]) -> dict[int, str]:
+    rows = await Agency.select(Agency.id, Agency.name).where(Agency.id.is_in(agency_ids))
+    names = {r["id"]: str(r["name"]) for r in rows}
+    for agency_id in agency_ids:
+        if agency_id not in names:
+            raise NotFound(f"agency {agency_id} not found")
+    return names
 
 
 async def _chair(meeting_id: int) -> str:

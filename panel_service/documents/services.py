@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -27,7 +27,11 @@ from panel_service import access, db
 from panel_service.accounts.actor import SYSTEM, Actor
 from panel_service.audit.trail import record_event, record_events
 from panel_service.documents import gather
-from panel_service.documents.actions import build_agency_actions, build_meeting_actions
+from panel_service.documents.actions import (
+    MeetingActionsContent,
+    build_agency_actions,
+    build_meeting_actions,
+)
 from panel_service.documents.agenda import build_agenda
 from panel_service.documents.agenda_content import AgendaContent
 from panel_service.documents.minutes import (
@@ -56,6 +60,22 @@ MINUTED_STATUSES = frozenset(
     }
 )
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosed:
+    """The cases and perpetrator subjects a document shows."""
+
+    cases: tuple[int, ...] = ()
+    subjects: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, items: Sequence[Any]) -> Disclosed:
+        """What a document of these agenda or minutes items shows."""
+        return cls(
+            cases=tuple(sorted({i.case.id for i in items if i.case})),
+            subjects=tuple(sorted({i.subject.id for i in items if i.subject})),
+        )
 
 
 class DocumentFormat(StrEnum):
@@ -100,11 +120,12 @@ async def _audit_agenda(
     agenda = content.agenda
     detail: dict[str, Any] = {"document": kind, "agency_id": agency_id, "format": format_.value}
     seen = {"meeting_id": agenda.meeting_id, "document": kind}
-    cases = sorted({item.case.id for item in agenda.items if item.case})
-    subjects = sorted({item.subject.id for item in agenda.items if item.subject})
+    shown = Disclosed.of(agenda.items)
     async with db.transaction():
-        await record_events(actor, "viewed_on_agenda", "case", cases, seen)
-        await record_events(actor, "viewed_on_agenda", "perpetrator_subject", subjects, seen)
+        await record_events(actor, "viewed_on_agenda", "case", list(shown.cases), seen)
+        await record_events(
+            actor, "viewed_on_agenda", "perpetrator_subject", list(shown.subjects), seen
+        )
         await record_event(
             actor,
             "downloaded",
@@ -149,8 +170,7 @@ async def meeting_actions_document(
     check_format(format_)
     content = await gather.meeting_actions_content(actor, meeting_id, agency_id)
     docx = await _build(build_meeting_actions, content, "actions")
-    stem = f"{content.panel_name} actions {content.meeting_day.isoformat()} {content.agency}"
-    result = await _finish(docx, format_, stem)
+    result = await _finish(docx, format_, _actions_stem(content))
     async with db.transaction():
         await record_event(
             actor,
@@ -220,7 +240,7 @@ async def _audit_minutes(
     """ "downloaded" on the meeting (with the recipient agency for an extract) and, as
     ``get_minutes`` does, "viewed_minutes" on each case and subject the document shows."""
     minutes = content.minutes
-    items = [*minutes.actions_review, *minutes.items]
+    shown = _minutes_shown(content)
     seen = {"meeting_id": minutes.meeting.id, "document": kind, "version": minutes.version}
     detail: dict[str, Any] = {
         "document": kind,
@@ -230,10 +250,10 @@ async def _audit_minutes(
     }
     async with db.transaction():
         for record_type, ids in (
-            (access.Record.CASE.value, sorted({i.case.id for i in items if i.case})),
-            (access.Record.SUBJECT.value, sorted({i.subject.id for i in items if i.subject})),
+            (access.Record.CASE.value, shown.cases),
+            (access.Record.SUBJECT.value, shown.subjects),
         ):
-            await record_events(actor, "viewed_minutes", record_type, ids, seen)
+            await record_events(actor, "viewed_minutes", record_type, list(ids), seen)
         await record_event(
             actor,
             "downloaded",
@@ -242,6 +262,10 @@ async def _audit_minutes(
             detail,
             recipients=[content.agency] if content.agency else None,
         )
+
+
+def _minutes_shown(content: MinutesContent) -> Disclosed:
+    return Disclosed.of([*content.minutes.actions_review, *content.minutes.items])
 
 
 def _minutes_stem(content: MinutesContent) -> str:
@@ -340,15 +364,16 @@ def content_disposition(filename: str) -> str:
 # the relay accepts the message: here nothing is checked or audited.
 
 
-async def agenda_extract_for(meeting_id: int, agency_id: int) -> tuple[DocumentFile, Disclosed]:
+async def agenda_extracts_for(meeting_id: int, agency_ids: list[int]) -> dict[int, AgendaContent]:
+    """What each agency's agenda extract shows, read at once for all of them."""
+    return await gather.agency_agenda_contents(SYSTEM, meeting_id, agency_ids)
+
+
+async def agenda_extract_file(content: AgendaContent) -> tuple[DocumentFile, Disclosed]:
     """One agency's agenda extract as a .docx, and what it shows."""
-    content = await gather.agenda_content(SYSTEM, meeting_id, agency_id)
     docx = await _build(build_agenda, content, "agenda")
-    items = content.agenda.items
-    return DocumentFile(docx, f"{_agenda_stem(content)}.docx", DOCX_MEDIA_TYPE), Disclosed(
-        cases=tuple(sorted({i.case.id for i in items if i.case})),
-        subjects=tuple(sorted({i.subject.id for i in items if i.subject})),
-    )
+    file = DocumentFile(docx, f"{_agenda_stem(content)}.docx", DOCX_MEDIA_TYPE)
+    return file, Disclosed.of(content.agenda.items)
 
 
 async def minutes_extract_for(
@@ -362,24 +387,16 @@ async def minutes_extract_for(
         agency=await gather.agency_name(agency_id),
     )
     docx = await _build(build_minutes_document, content, "minutes")
-    items = [*content.minutes.actions_review, *content.minutes.items]
-    return DocumentFile(docx, f"{_minutes_stem(content)}.docx", DOCX_MEDIA_TYPE), Disclosed(
-        cases=tuple(sorted({i.case.id for i in items if i.case})),
-        subjects=tuple(sorted({i.subject.id for i in items if i.subject})),
-    )
+    file = DocumentFile(docx, f"{_minutes_stem(content)}.docx", DOCX_MEDIA_TYPE)
+    return file, _minutes_shown(content)
 
 
 async def meeting_actions_for(meeting_id: int, agency_id: int) -> DocumentFile:
     """One agency's actions agreed and reviewed at a meeting, as a .docx."""
     content = await gather.meeting_actions_content(SYSTEM, meeting_id, agency_id)
     docx = await _build(build_meeting_actions, content, "actions")
-    stem = f"{content.panel_name} actions {content.meeting_day.isoformat()} {content.agency}"
-    return DocumentFile(docx, f"{stem}.docx", DOCX_MEDIA_TYPE)
+    return DocumentFile(docx, f"{_actions_stem(content)}.docx", DOCX_MEDIA_TYPE)
 
 
-@dataclass(frozen=True, slots=True)
-class Disclosed:
-    """The cases and perpetrator subjects a document shows."""
-
-    cases: tuple[int, ...] = ()
-    subjects: tuple[int, ...] = ()
+def _actions_stem(content: MeetingActionsContent) -> str:
+    return f"{content.panel_name} actions {content.meeting_day.isoformat()} {content.agency}"

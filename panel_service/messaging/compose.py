@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -23,8 +24,10 @@ from panel_service.actions.tables import Action
 from panel_service.adapters.calendar import CalendarMeeting, invite_ics
 from panel_service.adapters.mime import Attachment, CalendarPart, build_message
 from panel_service.documents import services as documents
+from panel_service.documents.agenda_content import AgendaContent
 from panel_service.meetings.tables import Meeting
 from panel_service.messaging import links, slack_messages
+from panel_service.messaging.outbox import AGENDA_KINDS
 from panel_service.messaging.tables import Channel
 from panel_service.messaging.templating import environment
 from panel_service.panels.tables import Nation
@@ -116,14 +119,25 @@ def render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
 
 
 class Composer:
-    """Builds messages for one dispatcher pass; an agency's documents are built once per
-    pass however many of its people receive them."""
+    """Builds one claimed batch of messages. Everything is read after the claim, so each
+    message shows what was committed before it was queued. What every agency's agenda
+    extract shows is read once for all the agencies the batch sends it to, and an agency's
+    documents are built once however many of its people receive them."""
 
-    def __init__(self, settings: MessagingSettings, now: datetime) -> None:
+    def __init__(
+        self, settings: MessagingSettings, now: datetime, rows: list[dict[str, Any]]
+    ) -> None:
         self.settings = settings
         self.now = now
         self._meetings: dict[int, MeetingFacts] = {}
         self._files: dict[tuple[Any, ...], Any] = {}
+        self._extracts: dict[tuple[int, int], AgendaContent] = {}
+        # The agenda extracts the batch will need, to read them in one go.
+        self._extracts_wanted: dict[int, set[int]] = defaultdict(set)
+        for row in rows:
+            email = row["channel"] == Channel.EMAIL.value
+            if email and row["kind"] in AGENDA_KINDS and row["content"] is None:
+                self._extracts_wanted[row["meeting"]].add(row["agency"])
 
     async def compose(self, row: dict[str, Any]) -> Composed:
         if row["channel"] == Channel.SLACK.value:
@@ -142,6 +156,20 @@ class Composer:
         if key not in self._files:
             self._files[key] = await build()
         return self._files[key]
+
+    async def agenda_extract(
+        self, meeting_id: int, agency_id: int
+    ) -> tuple[documents.DocumentFile, documents.Disclosed]:
+        key = ("agenda", meeting_id, agency_id)
+        if key not in self._files:
+            if (meeting_id, agency_id) not in self._extracts:
+                wanted = self._extracts_wanted.pop(meeting_id, set()) | {agency_id}
+                read = await documents.agenda_extracts_for(meeting_id, sorted(wanted))
+                self._extracts.update({(meeting_id, a): c for a, c in read.items()})
+            content = self._extracts.pop((meeting_id, agency_id))
+            self._files[key] = await documents.agenda_extract_file(content)
+        file, shown = self._files[key]
+        return file, shown
 
     async def _invite(self, facts: MeetingFacts, attendee: str, method: str) -> CalendarPart:
         event = meeting_event(facts, self.settings, self.now, cancelled=method == "CANCEL")
@@ -254,10 +282,7 @@ async def _agenda(composer: Composer, row: dict[str, Any]) -> Composed:
     """The agenda published (with the invite), or re-issued after the listings changed."""
     facts = await composer.meeting(row["meeting"])
     agency_id = row["agency"]
-    file, shown = await composer._cached(
-        ("agenda", facts.id, agency_id),
-        lambda: documents.agenda_extract_for(facts.id, agency_id),
-    )
+    file, shown = await composer.agenda_extract(facts.id, agency_id)
     secure = composer.secure(row["recipient"])
     reissued = row["kind"] == "agenda_reissued"
     calendar = None if reissued else await composer._invite(facts, row["recipient"], "REQUEST")

@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 DISPATCHER = Actor(user_id=None, label="dispatcher")
 MAX_BACKOFF = timedelta(hours=6)
 SWEEP_EVERY = timedelta(minutes=15)
+# Messages built and handed over ahead of the one being sent.
+READY_AHEAD = 2
 _RETURNING = (
     " RETURNING id, channel, kind, panel, meeting, agency, recipient, recipient_user,"
     " parameters, message_id, subject, content, disclosure, attempts, taken_over"
@@ -97,7 +99,7 @@ class Dispatcher:
         mail: MailTransport,
         chat: ChatTransport | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        batch: int = 20,
+        batch: int = 50,
     ) -> None:
         self.settings = settings
         self.mail = mail
@@ -120,64 +122,101 @@ class Dispatcher:
         return sorted((_row(r) for r in rows), key=lambda r: r["id"])
 
     async def run_once(self, max_passes: int = 50) -> PassResult:
-        """Send what is due now, batch after batch, until nothing is due (bounded)."""
-        sent = retried = failed = 0
-        for _ in range(max_passes):
-            now = self.clock()
-            rows = await self.claim(now)
-            if not rows:
-                break
-            result = await self._process(rows, now)
-            sent, retried, failed = (
-                sent + result.sent,
-                retried + result.retried,
-                failed + result.failed,
-            )
-        return PassResult(sent, retried, failed)
+        """Send what is due now, batch after batch, until nothing is due (bounded).
 
-    async def _process(self, rows: list[dict[str, Any]], now: datetime) -> PassResult:
-        composer = Composer(self.settings, now)
+        Two stages overlap: one claims and builds messages while the other hands over the
+        messages already built (stored, then sent) and records each outcome; at most
+        ``READY_AHEAD`` built messages wait between them. Each claimed batch is built by a
+        composer of its own, which reads everything after the claim: a change committed
+        before a message was queued is always in it (a meeting moved while an earlier batch
+        was sending is moved in its update)."""
+        ready: asyncio.Queue[tuple[dict[str, Any], dict[Any, Any]] | None] = asyncio.Queue(
+            READY_AHEAD
+        )
         counts = {Delivery.SENT: 0, Delivery.RETRY: 0, Delivery.FAILED: 0}
-        async with self.mail.session() as session:
-            for row in rows:
-                if await self._hand_over(composer, row):
-                    counts[await self._deliver(session, row)] += 1
-                else:
-                    counts[Delivery.FAILED] += 1
+
+        async def build() -> None:
+            for _ in range(max_passes):
+                now = self.clock()
+                rows = await self.claim(now)
+                if not rows:
+                    break
+                composer = Composer(self.settings, now, rows)
+                for row in rows:
+                    built = await self._build(composer, row)
+                    if built is None:
+                        counts[Delivery.FAILED] += 1
+                    else:
+                        await ready.put((row, built))
+            await ready.put(None)
+
+        async def send() -> None:
+            async with self.mail.session() as session:
+                while (item := await ready.get()) is not None:
+                    row, built = item
+                    if await self._hand_over(row, built):
+                        counts[await self._deliver(session, row)] += 1
+
+        try:
+            async with asyncio.TaskGroup() as stages:
+                stages.create_task(build())
+                stages.create_task(send())
+        except ExceptionGroup as failed:
+            # The other stage has been cancelled; what stopped the run is the first error.
+            raise failed.exceptions[0] from None
         return PassResult(counts[Delivery.SENT], counts[Delivery.RETRY], counts[Delivery.FAILED])
 
-    async def _hand_over(self, composer: Composer, row: dict[str, Any]) -> bool:
-        """Build the message if it has no content yet, store it and mark it handed over
-        (one transaction), just before it goes to the relay. False: failed instead (taken
-        over twice, or it cannot be built)."""
+    async def _build(self, composer: Composer, row: dict[str, Any]) -> dict[Any, Any] | None:
+        """The message's content to store, if it has none yet (built once, ever). None:
+        failed instead (taken over twice, or it cannot be built)."""
         if row["taken_over"] > 1:
             await self._fail(
                 row,
                 "delivery uncertain: its dispatcher stopped twice while sending it; check"
                 " with the recipient before retrying",
             )
-            return False
-        changes: dict[Any, Any] = {OutboxMessage.handed_at: self.clock()}
-        if row["content"] is None:
-            try:
-                composed = await composer.compose(row)
-            except Exception as exc:
-                logger.exception("could not build outbox message %s", row["id"])
-                await self._fail(row, f"could not be built: {type(exc).__name__}")
-                return False
-            row.update(
-                content=composed.content, subject=composed.subject, disclosure=composed.disclosure
-            )
-            changes.update(
-                {
-                    OutboxMessage.content: composed.content,
-                    OutboxMessage.subject: composed.subject,
-                    OutboxMessage.disclosure: composed.disclosure,
-                }
-            )
+            return None
+        if row["content"] is not None:
+            return {}
+        try:
+            composed = await composer.compose(row)
+        except Exception as exc:
+            logger.exception("could not build outbox message %s", row["id"])
+            await self._fail(row, f"could not be built: {type(exc).__name__}")
+            return None
+        row.update(
+            content=composed.content, subject=composed.subject, disclosure=composed.disclosure
+        )
+        return {
+            OutboxMessage.content: composed.content,
+            OutboxMessage.subject: composed.subject,
+            OutboxMessage.disclosure: composed.disclosure,
+        }
+
+    async def _hand_over(self, row: dict[str, Any], built: dict[Any, Any]) -> bool:
+        """Store what was built, mark the message handed over and renew its lease (one
+        transaction), just before it goes to the relay. False, and nothing is sent, when
+        another dispatcher has taken the message over meanwhile (its lease ran out while it
+        waited here): each claim counts an attempt, so the attempt number fences it."""
+        now = self.clock()
         async with db.transaction():
-            await OutboxMessage.update(changes).where(OutboxMessage.id == row["id"])
-        return True
+            taken = (
+                await OutboxMessage.update(
+                    {
+                        OutboxMessage.handed_at: now,
+                        OutboxMessage.claimed_until: now
+                        + timedelta(seconds=self.settings.lease_seconds),
+                        **built,
+                    }
+                )
+                .where(
+                    (OutboxMessage.id == row["id"])
+                    & (OutboxMessage.status == OutboxStatus.SENDING.value)
+                    & (OutboxMessage.attempts == row["attempts"])
+                )
+                .returning(OutboxMessage.id)
+            )
+        return bool(taken)
 
     async def _deliver(self, session: MailSession, row: dict[str, Any]) -> Delivery:
         if row["channel"] == Channel.SLACK.value:

@@ -15,6 +15,8 @@ from panel_service import db
 from panel_service.messaging.tables import Channel, OutboxMessage
 from panel_service.settings import get_settings
 
+# The kinds of email that carry an agency's agenda extract.
+AGENDA_KINDS = frozenset({"agenda_published", "agenda_reissued"})
 _wakers: set[asyncio.Event] = set()
 
 

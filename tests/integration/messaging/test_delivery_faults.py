@@ -3,6 +3,7 @@ twice beyond the one documented re-send after a dispatcher dies."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from panel_service.adapters.email import Delivery
 from panel_service.adapters.smtp import SmtpConfig, SmtpTransport, TransportSecurity
 from tests.integration.messaging.conftest import next_meeting, outbox, publish
 from tests.support.calls import ok, on_app_loop
+from tests.support.transports import AfterEachSend
 
 
 def _published(dispatch: Any) -> list[dict[str, Any]]:
@@ -137,34 +139,14 @@ class Killed(Exception):
     """The dispatcher's process dies (nothing after this line of its code runs)."""
 
 
-class DiesAfterAccepted:
+def dies_after_accepted(real: SmtpTransport, n: int) -> AfterEachSend:
     """A transport whose dispatcher dies right after the relay accepts message ``n``."""
 
-    def __init__(self, real: SmtpTransport, n: int) -> None:
-        self.real, self.n, self.count = real, n, 0
+    async def die(count: int, result: Any) -> None:
+        if count == n and result.outcome is Delivery.SENT:
+            raise Killed
 
-    def session(self) -> Any:
-        transport = self
-
-        class Session:
-            def __init__(self, inner: Any) -> None:
-                self.inner = inner
-
-            async def send(self, envelope: Any) -> Any:
-                result = await self.inner.send(envelope)
-                transport.count += 1
-                if transport.count == transport.n and result.outcome is Delivery.SENT:
-                    raise Killed
-                return result
-
-        from contextlib import asynccontextmanager
-
-        @asynccontextmanager
-        async def opened() -> Any:
-            async with self.real.session() as inner:
-                yield Session(inner)
-
-        return opened()
+    return AfterEachSend(real, die)
 
 
 def test_a_dispatcher_killed_mid_batch_resends_only_the_unrecorded_message_once(
@@ -173,7 +155,7 @@ def test_a_dispatcher_killed_mid_batch_resends_only_the_unrecorded_message_once(
     queued = _published(dispatch)
     assert len(queued) >= 4
     real = dispatch.dispatcher().mail
-    dying = dispatch.dispatcher(transport=DiesAfterAccepted(real, 3))
+    dying = dispatch.dispatcher(transport=dies_after_accepted(real, 3))
     with pytest.raises(Killed):
         dispatch(dying)
     assert len(dispatch.server.wait_for(3)) == 3
@@ -193,16 +175,72 @@ def test_a_message_taken_over_twice_is_not_sent_a_third_time(dispatch: Any) -> N
     _published(dispatch)
     real = dispatch.dispatcher().mail
     with pytest.raises(Killed):
-        dispatch(dispatch.dispatcher(transport=DiesAfterAccepted(real, 1)))
+        dispatch(dispatch.dispatcher(transport=dies_after_accepted(real, 1)))
     later = datetime.now(UTC) + timedelta(hours=1)
     with pytest.raises(Killed):
-        dispatch(dispatch.dispatcher(clock=lambda: later, transport=DiesAfterAccepted(real, 1)))
+        dispatch(dispatch.dispatcher(clock=lambda: later, transport=dies_after_accepted(real, 1)))
     much_later = later + timedelta(hours=1)
     dispatch(dispatch.dispatcher(clock=lambda: much_later))
     failed = outbox(dispatch.client, status="failed")
     assert len(failed) == 1 and "delivery uncertain" in failed[0]["last_error"]
     ids = _message_ids(dispatch.server.received)
     assert ids[failed[0]["message_id"]] == 2
+
+
+def test_messages_taken_over_while_they_waited_to_be_sent_are_not_sent_by_both_dispatchers(
+    dispatch: Any,
+) -> None:
+    queued = _published(dispatch)
+    real = dispatch.dispatcher().mail
+    later = datetime.now(UTC) + timedelta(hours=1)
+    gate: dict[str, Any] = {}
+
+    async def held_after_its_first_send(count: int, result: Any) -> None:
+        if count == 1:
+            gate["other_sent"].set()
+            await gate["open"].wait()
+
+    other = dispatch.dispatcher(
+        clock=lambda: later, transport=AfterEachSend(real, held_after_its_first_send)
+    )
+
+    async def another_dispatcher_takes_over(count: int, result: Any) -> None:
+        # The relay has accepted the first dispatcher's first message. Before that is
+        # recorded, every lease the first holds runs out as far as the other's clock says:
+        # the other claims all it can (the messages the first has claimed and built but not
+        # yet handed over among them), sends the first's message again, since nothing says
+        # it went, and is held there. Only then does the first go on.
+        if count == 1:
+            gate["open"], gate["other_sent"] = asyncio.Event(), asyncio.Event()
+            gate["run"] = asyncio.create_task(other.run_once())
+            await asyncio.wait_for(gate["other_sent"].wait(), timeout=10)
+            assert await _claims(queued[1]["id"]) > 1, "the other claimed the waiting messages"
+
+    async def let_the_other_finish() -> Any:
+        gate["open"].set()
+        return await gate["run"]
+
+    first = dispatch(
+        dispatch.dispatcher(transport=AfterEachSend(real, another_dispatcher_takes_over), batch=1)
+    )
+    assert first.sent == 1, "the first dispatcher sent only what it handed over in time"
+    on_app_loop(dispatch.client, let_the_other_finish)
+    received = dispatch.server.wait_for(len(queued) + 1)
+    ids = _message_ids(received)
+    assert set(ids) == {row["message_id"] for row in queued}, "nothing lost"
+    # Only the message the relay had accepted when its dispatcher was overtaken went twice
+    # (the documented one re-send, same Message-ID); every other message went once.
+    in_flight = received[0]
+    assert {mid for mid, n in ids.items() if n > 1} == set(_message_ids([in_flight]))
+    assert max(ids.values()) == 2
+    assert {r["status"] for r in outbox(dispatch.client, channel="email")} == {"sent"}
+
+
+async def _claims(outbox_id: int) -> int:
+    from panel_service.messaging.tables import OutboxMessage
+
+    row = await OutboxMessage.select(OutboxMessage.attempts).where(OutboxMessage.id == outbox_id)
+    return int(row[0]["attempts"])
 
 
 def test_a_rolled_back_change_queues_nothing(dispatch: Any) -> None:

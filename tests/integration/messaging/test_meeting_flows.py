@@ -15,6 +15,7 @@ from icalendar import Calendar
 
 from tests.integration.messaging.conftest import SECURE, next_meeting, outbox, publish
 from tests.support.calls import ok, on_app_loop
+from tests.support.transports import AfterEachSend
 
 
 def _calendar_parts(received: Any) -> list[bytes]:
@@ -65,6 +66,45 @@ def test_rescheduling_sends_the_same_uid_with_the_next_sequence(dispatch: Any) -
         assert event.decoded("DTSTART").astimezone(UTC) == moved
         assert card.vevent.dtstart.value.astimezone(UTC) == moved
         assert card.vevent.uid.value == uid
+
+
+async def _move(meeting_id: int, starts_at: datetime) -> None:
+    from panel_service.accounts.actor import SYSTEM
+    from panel_service.meetings.schemas import MeetingReschedule
+    from panel_service.meetings.services import reschedule_meeting
+
+    await reschedule_meeting(SYSTEM, meeting_id, MeetingReschedule(starts_at))
+
+
+def test_a_meeting_moved_while_its_agenda_is_being_sent_is_sent_at_its_new_time(
+    dispatch: Any,
+) -> None:
+    meeting = next_meeting(dispatch.client)
+    publish(dispatch.client, meeting["id"])
+    invited = len(outbox(dispatch.client, meeting=meeting["id"], channel="email"))
+    moved = (meeting["starts_at"] + timedelta(days=7)).astimezone(UTC)
+
+    async def move_after_the_first_send(count: int, result: Any) -> None:
+        if count == 1:
+            await _move(meeting["id"], moved)
+
+    real = dispatch.dispatcher().mail
+    # Small batches: the updates are claimed by the same run, batches after the agenda's.
+    dispatch(dispatch.dispatcher(transport=AfterEachSend(real, move_after_the_first_send), batch=3))
+    updates = outbox(dispatch.client, meeting=meeting["id"], kind="meeting_updated")
+    assert len(updates) == invited and {u["status"] for u in updates} == {"sent"}
+    update_ids = {u["message_id"] for u in updates}
+    received = dispatch.server.wait_for(invited * 2)
+    moved_invites = [
+        Calendar.from_ical(_calendar_parts(r)[0])
+        for r in received
+        if email.message_from_bytes(r.content)["Message-ID"] in update_ids
+    ]
+    assert len(moved_invites) == invited
+    for calendar in moved_invites:
+        event = calendar.walk("VEVENT")[0]
+        assert int(event["SEQUENCE"]) == 1
+        assert event.decoded("DTSTART").astimezone(UTC) == moved
 
 
 def test_cancelling_sends_method_cancel_to_everyone_who_had_the_invite(dispatch: Any) -> None:
