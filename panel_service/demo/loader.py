@@ -113,8 +113,10 @@ async def load_demo_data(today: date | None = None) -> str:
         await _load_cases(fixture, loaded, today)
         await _run_past_meetings(fixture, loaded, today)
         await _load_subjects(fixture, loaded, today)
-        # The past meetings' emails belong to the past: the demo's mail starts empty, and
-        # fills as the newcomer publishes, reschedules, cancels and circulates.
+        # The past meetings' emails belong to the past: the demo's mail starts with only what
+        # the first reminder sweep finds due today (chasers for the demo's overdue actions,
+        # reminders of missing victims' voices), and fills as the newcomer publishes,
+        # reschedules, cancels and circulates.
         await OutboxMessage.delete().where(OutboxMessage.status == OutboxStatus.QUEUED.value)
     return f"demo data loaded: {len(loaded.cases)} cases\n" + await _sign_ins(fixture)
 

@@ -217,18 +217,20 @@ class Composer:
         return secure_address(address, self.settings.secure_domains)
 
 
+def _long_day(day: date) -> str:
+    """ "Thursday 2 July 2026", as every email writes a day."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 def _meeting_context(facts: MeetingFacts) -> dict[str, Any]:
     return {
         "panel_name": facts.panel_name,
-        "day": f"{facts.local_start:%A} {facts.local_start.day} {facts.local_start:%B %Y}",
+        "day": _long_day(facts.local_start.date()),
         "starts": f"{facts.local_start:%H:%M}",
         "ends": f"{facts.local_end:%H:%M}",
         "venue": facts.venue,
         "video_link": facts.video_link,
-        "research_deadline": (
-            f"{facts.research_deadline:%A} {facts.research_deadline.day}"
-            f" {facts.research_deadline:%B %Y}"
-        ),
+        "research_deadline": _long_day(facts.research_deadline),
     }
 
 
@@ -387,11 +389,9 @@ _ACTION_SUBJECTS = {
 }
 
 
-async def _actions(composer: Composer, row: dict[str, Any]) -> Composed:
-    """An agency's actions (agreed, due soon, overdue, escalated), each with a one-click
-    link for its outcome when the recipient is a user who may report it. Descriptions
-    (which can hold case details) only for a secure address."""
-    ids = row["parameters"]["actions"]
+async def actions_shown(ids: list[int]) -> list[dict[str, Any]]:
+    """Actions as emails and the one-click page show them, soonest due first: id, case or
+    subject reference, agency, due day, status and description."""
     rows = (
         await Action.select(
             Action.id,
@@ -400,11 +400,29 @@ async def _actions(composer: Composer, row: dict[str, Any]) -> Composed:
             Action.status,
             Action.case.reference.as_alias("case_reference"),
             Action.subject.reference.as_alias("subject_reference"),
-            Action.agency.name.as_alias("agency_name"),
+            Action.agency.name.as_alias("agency"),
         )
         .where(Action.id.is_in(ids))
         .order_by(Action.due_date)
     )
+    return [
+        {
+            "id": r["id"],
+            "reference": r["case_reference"] or r["subject_reference"] or "",
+            "agency": r["agency"],
+            "due": _long_day(r["due_date"]),
+            "status": r["status"],
+            "description": r["description"],
+        }
+        for r in rows
+    ]
+
+
+async def _actions(composer: Composer, row: dict[str, Any]) -> Composed:
+    """An agency's actions (agreed, due soon, overdue, escalated), each with a one-click
+    link for its outcome when the recipient is a user who may report it. Descriptions
+    (which can hold case details) only for a secure address."""
+    rows = await actions_shown(row["parameters"]["actions"])
     secure = composer.secure(row["recipient"])
     user_id = row["recipient_user"]
     tokens = (
@@ -416,17 +434,16 @@ async def _actions(composer: Composer, row: dict[str, Any]) -> Composed:
     )
     items = [
         {
-            "id": r["id"],
-            "reference": r["case_reference"] or r["subject_reference"] or "",
-            "due": f"{r['due_date']:%d %B %Y}",
+            **r,
             "description": r["description"] if secure else None,
             "link": links.url(composer.settings, tokens[r["id"]]) if r["id"] in tokens else None,
         }
         for r in rows
     ]
-    agency = rows[0]["agency_name"] if rows else ""
+    agency = rows[0]["agency"] if rows else ""
     context = {
         "kind": row["kind"],
+        "no_contact": bool(row["parameters"].get("no_contact")),
         "agency": agency,
         "actions": items,
         "secure": secure,

@@ -13,10 +13,11 @@ from litestar.di import Provide
 from litestar.status_codes import HTTP_200_OK, HTTP_401_UNAUTHORIZED
 
 from panel_service.accounts.actor import Actor
-from panel_service.actions.tables import Action, ActionStatus
+from panel_service.actions.tables import ActionStatus
 from panel_service.adapters.slack import verify_slack_request
 from panel_service.errors import DomainError
 from panel_service.messaging import feeds, links, readiness, services
+from panel_service.messaging.compose import actions_shown
 from panel_service.messaging.schemas import CalendarFeedCreated, OutboxRead
 from panel_service.messaging.tables import OutboxStatus
 from panel_service.messaging.templating import environment
@@ -78,26 +79,13 @@ async def calendar_feed(token: str) -> Response[bytes]:
 
 
 async def _action_facts(action_id: int) -> dict[str, Any]:
-    row = (
-        await Action.select(
-            Action.id,
-            Action.due_date,
-            Action.status,
-            Action.case.reference.as_alias("case_reference"),
-            Action.subject.reference.as_alias("subject_reference"),
-            Action.agency.name.as_alias("agency"),
-        )
-        .where(Action.id == action_id)
-        .first()
-    )
-    assert row is not None
+    (action,) = await actions_shown([action_id])
+    # Whoever holds the link sees no description: it may hold case details.
+    del action["description"]
     return {
-        "id": row["id"],
-        "reference": row["case_reference"] or row["subject_reference"] or "",
-        "agency": row["agency"],
-        "due": f"{row['due_date']:%d %B %Y}",
-        "status": LABELS.get(row["status"], row["status"]),
-        "closed": row["status"] != ActionStatus.OPEN.value,
+        **action,
+        "status": LABELS.get(action["status"], action["status"]),
+        "closed": action["status"] != ActionStatus.OPEN.value,
     }
 
 

@@ -7,13 +7,19 @@ agency's extract of the agenda or minutes, its own actions (``compose`` builds t
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from panel_service.actions.tables import Action, ActionStatus
 from panel_service.documents.extracts import parties_of
 from panel_service.meetings.tables import Attendance, Listing, Meeting, MeetingStatus
-from panel_service.messaging.outbox import Outgoing, Recipient, email_to, enqueue, slack_message
+from panel_service.messaging.outbox import (
+    AGENDA_KINDS,
+    Outgoing,
+    Recipient,
+    email_to,
+    enqueue,
+    slack_message,
+)
 from panel_service.messaging.recipients import agency_people, users
 from panel_service.messaging.tables import MeetingInvitee, OutboxMessage, OutboxStatus
 
@@ -119,7 +125,7 @@ async def listing_changed(meeting_id: int, case_id: int | None, subject_id: int 
         row["recipient"]
         for row in await OutboxMessage.select(OutboxMessage.recipient).where(
             (OutboxMessage.meeting == meeting_id)
-            & OutboxMessage.kind.is_in(["agenda_published", "agenda_reissued"])
+            & OutboxMessage.kind.is_in(sorted(AGENDA_KINDS))
             & (OutboxMessage.status == OutboxStatus.QUEUED.value)
         )
     }
@@ -159,37 +165,30 @@ async def actions_agreed(meeting_id: int) -> int:
     with a one-click link to report it done."""
     meeting = await _meeting(meeting_id)
     listings = Listing.select(Listing.id).where(Listing.meeting == meeting_id)
-    rows = await Action.select(Action.id, Action.agency, Action.owner).where(
+    rows = await Action.select(Action.id, Action.agency, Action.owner, Action.panel).where(
         Action.listing.is_in(listings) & (Action.status == ActionStatus.OPEN.value)
     )
-    context = {"panel_id": meeting["panel"], "meeting_id": meeting_id}
-    return await enqueue(await action_emails("actions_agreed", rows, context))
+    return await enqueue(await action_emails("actions_agreed", rows, meeting_id=meeting["id"]))
 
 
 async def action_emails(
-    kind: str, actions: list[dict[str, Any]], context: dict[str, Any]
+    kind: str, actions: list[dict[str, Any]], meeting_id: int | None = None
 ) -> list[Outgoing | None]:
-    """One email per person for ``actions`` (rows with id, agency, owner): each agency's
-    representatives and deputies get their agency's, a named owner their own too."""
-    by_person: dict[str, tuple[Recipient, list[int]]] = {}
-    by_agency: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in actions:
-        by_agency[row["agency"]].append(row)
-    people = await agency_people(list(by_agency))
+    """One email per person and panel for ``actions`` (rows with id, agency, owner, panel):
+    each agency's representatives and deputies get their agency's, a named owner their own
+    too. Two statements, whatever the number of panels and agencies."""
+    people = await agency_people(sorted({row["agency"] for row in actions}))
     owners = await users(sorted({r["owner"] for r in actions if r["owner"] is not None}))
-    for agency_id, rows in by_agency.items():
-        for row in rows:
-            owner = owners.get(row["owner"]) if row["owner"] is not None else None
-            for person in [*people.get(agency_id, []), *([owner] if owner else [])]:
-                _, ids = by_person.setdefault(person.email, (person, []))
-                if row["id"] not in ids:
-                    ids.append(row["id"])
+    by_person: dict[tuple[int, str], tuple[Recipient, list[int]]] = {}
+    for row in actions:
+        owner = owners.get(row["owner"]) if row["owner"] is not None else None
+        for person in [*people.get(row["agency"], []), *([owner] if owner else [])]:
+            _, ids = by_person.setdefault((row["panel"], person.email), (person, []))
+            if row["id"] not in ids:
+                ids.append(row["id"])
     return [
         email_to(
-            kind,
-            Recipient(person.email, person.user_id, person.agency_id),
-            parameters={"actions": ids},
-            **context,
+            kind, person, panel_id=panel_id, meeting_id=meeting_id, parameters={"actions": ids}
         )
-        for person, ids in by_person.values()
+        for (panel_id, _), (person, ids) in by_person.items()
     ]

@@ -1,13 +1,14 @@
 """Who receives what: an agency's named representative and deputies, a named action owner,
-an agency's point of contact."""
+an agency's point of contact, a panel's coordinators."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from panel_service.accounts.tables import AgencyRepresentative, User
+from panel_service.accounts.tables import AgencyRepresentative, Role, User
 from panel_service.agencies.tables import Agency
 from panel_service.messaging.outbox import Recipient
+from panel_service.panels.tables import PanelStaff
 
 
 async def agency_people(agency_ids: list[int]) -> dict[int, list[Recipient]]:
@@ -53,3 +54,23 @@ async def points_of_contact(agency_ids: list[int]) -> dict[int, Recipient]:
         Agency.id.is_in(agency_ids) & (Agency.contact_email != "")
     )
     return {r["id"]: Recipient(r["contact_email"], None, r["id"]) for r in rows}
+
+
+async def panel_coordinators(panel_ids: list[int]) -> dict[int, list[Recipient]]:
+    """Each panel's active coordinators."""
+    if not panel_ids:
+        return {}
+    rows = await PanelStaff.select(
+        PanelStaff.panel,
+        PanelStaff.user.id.as_alias("user_id"),
+        PanelStaff.user.email.as_alias("email"),
+        PanelStaff.user.agency.as_alias("agency"),
+    ).where(
+        PanelStaff.panel.is_in(panel_ids)
+        & (PanelStaff.user.role == Role.COORDINATOR.value)
+        & (PanelStaff.user.active == True)  # noqa: E712
+    )
+    coordinators: dict[int, list[Recipient]] = defaultdict(list)
+    for row in rows:
+        coordinators[row["panel"]].append(Recipient(row["email"], row["user_id"], row["agency"]))
+    return coordinators

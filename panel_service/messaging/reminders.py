@@ -3,7 +3,8 @@ fallen due since, each once (``ReminderSent`` keeps the keys):
 
 - an action's reminder a few days before it is due, then after the due date a chaser every
   so many days, and after a set number of chasers an escalation to the agency's point of
-  contact (``PANEL_ACTION_REMINDER_DAYS``, ``PANEL_CHASER_EVERY_DAYS``,
+  contact, or to the panel's coordinators when the agency has none on record
+  (``PANEL_ACTION_REMINDER_DAYS``, ``PANEL_CHASER_EVERY_DAYS``,
   ``PANEL_CHASERS_BEFORE_ESCALATION``);
 - the IDVA's reminder for each listed case with neither a victim's voice nor a reason,
   some days before the meeting, and a warning to the coordination team on Slack;
@@ -15,7 +16,7 @@ Each agency's people get one email per kind of reminder, listing its actions.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,7 +28,7 @@ from panel_service.meetings.tables import Meeting, MeetingStatus
 from panel_service.meetings.victim_voice import listings_missing_voice
 from panel_service.messaging.flows import action_emails
 from panel_service.messaging.outbox import Outgoing, email_to, enqueue, slack_message
-from panel_service.messaging.recipients import points_of_contact, users
+from panel_service.messaging.recipients import panel_coordinators, points_of_contact, users
 from panel_service.settings import MessagingSettings
 
 ZONE = ZoneInfo("Europe/London")
@@ -69,7 +70,7 @@ async def _action_reminders(
     )
     new = await _first_time([f"action-reminder:{r['id']}" for r in soon], now)
     due = [r for r in soon if f"action-reminder:{r['id']}" in new]
-    return await _per_panel("action_reminder", due)
+    return await action_emails("action_reminder", due)
 
 
 def _chaser_number(due_date: date, today: date, every: int) -> int:
@@ -105,31 +106,24 @@ async def _chasers(
     new = await _first_time([*chase_keys.values(), *escalate_keys.values()], now)
     chased = [r for r in overdue if chase_keys.get(r["id"]) in new]
     escalated = [r for r in overdue if escalate_keys.get(r["id"]) in new]
-    messages = await _per_panel("action_chaser", chased)
+    messages = await action_emails("action_chaser", chased)
     contacts = await points_of_contact(sorted({r["agency"] for r in escalated}))
+    coordinators = await panel_coordinators(sorted({r["panel"] for r in escalated}))
     grouped: dict[tuple[int, int], list[int]] = defaultdict(list)
     for row in escalated:
         grouped[(row["panel"], row["agency"])].append(row["id"])
     for (panel_id, agency_id), ids in grouped.items():
-        if agency_id in contacts:
-            messages.append(
-                email_to(
-                    "action_escalation",
-                    contacts[agency_id],
-                    panel_id=panel_id,
-                    parameters={"actions": ids},
-                )
+        # An agency with no point of contact on record: the panel's coordinators chase it.
+        to = [contacts[agency_id]] if agency_id in contacts else coordinators[panel_id]
+        messages += [
+            email_to(
+                "action_escalation",
+                replace(person, agency_id=agency_id),
+                panel_id=panel_id,
+                parameters={"actions": ids, "no_contact": agency_id not in contacts},
             )
-    return messages
-
-
-async def _per_panel(kind: str, rows: list[dict[str, Any]]) -> list[Outgoing | None]:
-    by_panel: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_panel[row["panel"]].append(row)
-    messages: list[Outgoing | None] = []
-    for panel_id, panel_rows in by_panel.items():
-        messages += await action_emails(kind, panel_rows, {"panel_id": panel_id})
+            for person in to
+        ]
     return messages
 
 
@@ -175,17 +169,18 @@ async def _remind_idvas(
             Case.id.is_in([row["case_id"] for row in missing])
         )
     }
-    new = await _first_time([f"voice-reminder:{row['listing_id']}" for row in missing], now)
+    people = await users(sorted({idva for idva in idvas.values() if idva is not None}))
+    # Only a listing whose case has an active IDVA counts as reminded: one assigned later
+    # is reminded by a later sweep.
+    reachable = [row for row in missing if idvas.get(row["case_id"]) in people]
+    new = await _first_time([f"voice-reminder:{row['listing_id']}" for row in reachable], now)
     by_idva: dict[int, list[str]] = defaultdict(list)
-    for row in missing:
-        idva = idvas.get(row["case_id"])
-        if idva is not None and f"voice-reminder:{row['listing_id']}" in new:
-            by_idva[idva].append(row["case_reference"])
-    people = await users(list(by_idva))
+    for row in reachable:
+        if f"voice-reminder:{row['listing_id']}" in new:
+            by_idva[idvas[row["case_id"]]].append(row["case_reference"])
     return [
         email_to("voice_reminder", people[idva], parameters={"references": refs}, **context)
         for idva, refs in by_idva.items()
-        if idva in people
     ]
 
 

@@ -1,14 +1,15 @@
 """The reminder sweep: a reminder before the due date, chasers after it, then escalation to
-the agency's point of contact — each queued once however often the sweep runs."""
+the agency's point of contact (or, when it has none, the panel's coordinators) — each
+queued once however often the sweep runs."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tests.integration.messaging.conftest import outbox
 from tests.support.calls import on_app_loop
+from tests.support.reminder_sweeps import london, sweep_at
 
 
 async def _open_action(due: date) -> int:
@@ -22,11 +23,7 @@ async def _open_action(due: date) -> int:
 
 
 def _sweep(client: Any, day: date) -> int:
-    from panel_service.messaging.reminders import sweep
-    from panel_service.settings import get_settings
-
-    moment = datetime.combine(day, time(9), tzinfo=ZoneInfo("Europe/London")).astimezone(UTC)
-    return on_app_loop(client, sweep, get_settings().messaging, moment).queued
+    return sweep_at(client, london(day))
 
 
 def _kinds(client: Any) -> list[str]:
@@ -68,6 +65,78 @@ def test_a_completed_action_is_not_chased(demo: Any) -> None:
     )
     _sweep(demo, due + timedelta(days=1))
     assert _kinds(demo) == []
+
+
+def test_an_agency_without_a_point_of_contact_is_escalated_to_the_panels_coordinators(
+    dispatch: Any,
+) -> None:
+    from email import message_from_bytes, policy
+
+    due = date(2027, 3, 10)
+    action_id = on_app_loop(dispatch.client, _open_action, due)
+    panel_id, coordinators = on_app_loop(dispatch.client, _no_point_of_contact, action_id)
+    on_app_loop(dispatch.client, _clear_outbox)
+    for days in (1, 8, 15, 16):
+        _sweep(dispatch.client, due + timedelta(days=days))
+    escalations = [r for r in outbox(dispatch.client) if r["kind"] == "action_escalation"]
+    assert sorted(r["recipient"] for r in escalations) == coordinators
+    assert {r["panel"] for r in escalations} == {panel_id}
+    dispatch()
+    sent = [
+        message_from_bytes(m.content, policy=policy.default)
+        for m in dispatch.server.received
+        if set(m.rcpt_tos) <= set(coordinators)
+    ]
+    assert len(sent) == len(coordinators)
+    for message in sent:
+        assert message["Subject"].startswith("OFFICIAL-SENSITIVE: Escalation: overdue actions")
+        text = message.get_body(preferencelist=("plain",))
+        assert text is not None and "has no point of contact recorded" in text.get_content()
+
+
+def test_an_agency_gets_one_email_per_panel_for_actions_on_two_panels(demo: Any) -> None:
+    from panel_service.messaging.flows import action_emails
+
+    agency_id, panels = on_app_loop(demo, _an_agency_and_two_panels)
+    rows = [
+        {"id": 1, "agency": agency_id, "owner": None, "panel": panels[0]},
+        {"id": 2, "agency": agency_id, "owner": None, "panel": panels[1]},
+        {"id": 3, "agency": agency_id, "owner": None, "panel": panels[0]},
+    ]
+    emails = on_app_loop(demo, action_emails, "action_chaser", rows)
+    people = {email.recipient for email in emails}
+    assert people, "the agency has representatives"
+    assert sorted((e.recipient, e.panel_id, e.parameters["actions"]) for e in emails) == sorted(
+        [(person, panels[0], [1, 3]) for person in people]
+        + [(person, panels[1], [2]) for person in people]
+    )
+
+
+async def _an_agency_and_two_panels() -> tuple[int, list[int]]:
+    from panel_service.accounts.tables import AgencyRepresentative
+    from panel_service.panels.tables import Panel
+
+    row = await AgencyRepresentative.select(AgencyRepresentative.agency).first()
+    panels = await Panel.select(Panel.id).order_by(Panel.id).limit(2)
+    assert row is not None and len(panels) == 2, "the demo has two panels"
+    return int(row["agency"]), [int(p["id"]) for p in panels]
+
+
+async def _no_point_of_contact(action_id: int) -> tuple[int, list[str]]:
+    """Clear the action's agency's point of contact; its panel and coordinators' emails."""
+    from panel_service.accounts.tables import Role
+    from panel_service.actions.tables import Action
+    from panel_service.agencies.tables import Agency
+    from panel_service.panels.tables import PanelStaff
+
+    action = await Action.select(Action.agency, Action.panel).where(Action.id == action_id).first()
+    assert action is not None
+    await Agency.update({Agency.contact_email: ""}).where(Agency.id == action["agency"])
+    staff = await PanelStaff.select(PanelStaff.user.email.as_alias("email")).where(
+        (PanelStaff.panel == action["panel"]) & (PanelStaff.user.role == Role.COORDINATOR.value)
+    )
+    assert staff, "the demo panel has a coordinator"
+    return action["panel"], sorted(row["email"] for row in staff)
 
 
 async def _clear_outbox() -> None:
