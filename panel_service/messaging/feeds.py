@@ -6,6 +6,8 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
+import anyio.to_thread
+
 from panel_service import access, db
 from panel_service.accounts.actor import Actor
 from panel_service.accounts.credentials import digest
@@ -65,4 +67,6 @@ async def read_feed(token: str, now: datetime | None = None) -> bytes:
         )
         for row in rows
     ]
-    return feed_ics(f"{panel['name']} meetings", events)
+    # Serialising a calendar is CPU work (about 1 ms a meeting): off the event loop, like
+    # the invites.
+    return await anyio.to_thread.run_sync(feed_ics, f"{panel['name']} meetings", events)
