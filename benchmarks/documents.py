@@ -105,6 +105,17 @@ FIRST = ["Rosa", "Tanya", "Vera", "Wendy", "Zara", "Esther", "Freya", "Gemma", "
 LAST = ["Quarry", "Stanway", "Upton", "Varley", "Yardley", "Eskdale", "Farrow", "Grayson"]
 
 
+def _place(n: int, cases: int, reviews: int, children: int, lapses: int) -> tuple[str, ListingKind]:
+    """The section and listing kind of the ``n``th of ``cases`` synthetic items."""
+    if n < reviews:
+        return "actions_review", ListingKind.ACTIONS_REVIEW
+    if n < reviews + children:
+        return "cases_with_children", ListingKind.NEW
+    if n < cases - lapses:
+        return "adult_only_cases", ListingKind.REPEAT if n % 3 else ListingKind.NEW
+    return "lapse_reviews", ListingKind.LAPSE_REVIEW
+
+
 def agenda_content(cases: int) -> AgendaContent:
     """A meeting's agenda with ``cases`` listings, shaped like a real one."""
     starts = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
@@ -113,15 +124,7 @@ def agenda_content(cases: int) -> AgendaContent:
     items: list[AgendaItem] = []
     details: dict[int, CaseDetail] = {}
     for n in range(cases):
-        section, kind = (
-            ("actions_review", ListingKind.ACTIONS_REVIEW)
-            if n < reviews
-            else ("cases_with_children", ListingKind.NEW)
-            if n < reviews + children
-            else ("adult_only_cases", ListingKind.REPEAT if n % 3 else ListingKind.NEW)
-            if n < cases - lapses
-            else ("lapse_reviews", ListingKind.LAPSE_REVIEW)
-        )
+        section, kind = _place(n, cases, reviews, children, lapses)
         actions = [
             AgendaAction(
                 id=n * 10 + a,
@@ -233,15 +236,7 @@ def minutes_content(cases: int, agencies: int = 12, actions: int = 6) -> Minutes
     review_items: list[MinutesItem] = []
     heard: list[MinutesItem] = []
     for n in range(cases):
-        section, kind = (
-            ("actions_review", ListingKind.ACTIONS_REVIEW)
-            if n < reviews
-            else ("cases_with_children", ListingKind.NEW)
-            if n < reviews + children
-            else ("adult_only_cases", ListingKind.REPEAT if n % 3 else ListingKind.NEW)
-            if n < cases - lapses
-            else ("lapse_reviews", ListingKind.LAPSE_REVIEW)
-        )
+        section, kind = _place(n, cases, reviews, children, lapses)
         review = section == "actions_review"
         item = MinutesItem(
             listing_id=n + 1,

@@ -77,8 +77,14 @@ def cli(env: dict[str, str], *args: str) -> str:
 
 def prepare(env: dict[str, str], *args: str) -> dict[str, Any]:
     """Run ``benchmarks/prepare.py ARGS`` against the scratch database (its own process)."""
+    return script(env, "prepare.py", *args)
+
+
+def script(env: dict[str, str], name: str, *args: str) -> dict[str, Any]:
+    """Run ``benchmarks/NAME ARGS`` in its own process with the scratch database's
+    environment; returns the JSON object it prints last."""
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "prepare.py"), *args],
+        [sys.executable, str(ROOT / "benchmarks" / name), *args],
         env={**env, "PYTHONPATH": str(ROOT)},
         cwd=ROOT,
         capture_output=True,
