@@ -25,6 +25,7 @@ from panel_service.adapters.calendar import CalendarMeeting, invite_ics
 from panel_service.adapters.mime import Attachment, CalendarPart, build_message
 from panel_service.documents import services as documents
 from panel_service.documents.agenda_content import AgendaContent
+from panel_service.documents.wording import clock, long_day
 from panel_service.meetings.tables import Meeting
 from panel_service.messaging import links, slack_messages
 from panel_service.messaging.outbox import AGENDA_KINDS
@@ -217,20 +218,15 @@ class Composer:
         return secure_address(address, self.settings.secure_domains)
 
 
-def _long_day(day: date) -> str:
-    """ "Thursday 2 July 2026", as every email writes a day."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def _meeting_context(facts: MeetingFacts) -> dict[str, Any]:
     return {
         "panel_name": facts.panel_name,
-        "day": _long_day(facts.local_start.date()),
-        "starts": f"{facts.local_start:%H:%M}",
-        "ends": f"{facts.local_end:%H:%M}",
+        "day": long_day(facts.local_start.date()),
+        "starts": clock(facts.local_start),
+        "ends": clock(facts.local_end),
         "venue": facts.venue,
         "video_link": facts.video_link,
-        "research_deadline": _long_day(facts.research_deadline),
+        "research_deadline": long_day(facts.research_deadline),
     }
 
 
@@ -324,16 +320,17 @@ async def _meeting_change(composer: Composer, row: dict[str, Any]) -> Composed:
     facts = replace(facts, sequence=row["parameters"].get("sequence", facts.sequence))
     cancelled = row["kind"] == "meeting_cancelled"
     calendar = await composer._invite(facts, row["recipient"], "CANCEL" if cancelled else "REQUEST")
+    context = _meeting_context(facts)
     subject = (
-        f"{facts.panel_name} meeting {_meeting_context(facts)['day']} cancelled"
+        f"{facts.panel_name} meeting {context['day']} cancelled"
         if cancelled
-        else f"{facts.panel_name} meeting moved to {_meeting_context(facts)['day']}"
+        else f"{facts.panel_name} meeting moved to {context['day']}"
     )
     return await composer._email(
         row,
         row["kind"],
         subject,
-        _meeting_context(facts),
+        context,
         calendar=calendar,
         disclosure={"record_type": "meeting", "record_id": facts.id, "sequence": facts.sequence},
     )
@@ -410,7 +407,7 @@ async def actions_shown(ids: list[int]) -> list[dict[str, Any]]:
             "id": r["id"],
             "reference": r["case_reference"] or r["subject_reference"] or "",
             "agency": r["agency"],
-            "due": _long_day(r["due_date"]),
+            "due": long_day(r["due_date"]),
             "status": r["status"],
             "description": r["description"],
         }
