@@ -163,12 +163,11 @@ async def minutes_circulated(meeting_id: int, version: int | None) -> int:
 async def actions_agreed(meeting_id: int) -> int:
     """After the meeting, each owning agency (and a named owner) gets its new actions, each
     with a one-click link to report it done."""
-    meeting = await _meeting(meeting_id)
     listings = Listing.select(Listing.id).where(Listing.meeting == meeting_id)
     rows = await Action.select(Action.id, Action.agency, Action.owner, Action.panel).where(
         Action.listing.is_in(listings) & (Action.status == ActionStatus.OPEN.value)
     )
-    return await enqueue(await action_emails("actions_agreed", rows, meeting_id=meeting["id"]))
+    return await enqueue(await action_emails("actions_agreed", rows, meeting_id=meeting_id))
 
 
 async def action_emails(
