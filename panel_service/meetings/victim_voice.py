@@ -138,13 +138,15 @@ async def get_victim_voice(actor: Actor, listing_id: int, audit: bool = True) ->
 
 
 async def listings_missing_voice(meeting_id: int) -> list[dict[str, Any]]:
-    """Cases to be heard that have neither a victim's voice nor a recorded reason.
+    """Cases to be heard that have neither a victim's voice nor a recorded reason, with
+    each case's assigned IDVA.
 
     A review of incomplete actions is a check on what agencies did, not a hearing of the
     case, so it needs no fresh contact with the victim (and an IDVA should not make
     unneeded contact); every new, repeat and lapse-review hearing does."""
     return await db.fetch(
-        "SELECT l.id AS listing_id, c.id AS case_id, c.reference AS case_reference"
+        "SELECT l.id AS listing_id, c.id AS case_id, c.reference AS case_reference,"
+        " c.assigned_idva AS idva_id"
         ' FROM listing l JOIN marac_case c ON c.id = l."case"'
         " LEFT JOIN victim_voice v ON v.listing = l.id"
         " WHERE l.meeting = {} AND l.outcome = {} AND l.kind <> {} AND v.id IS NULL"

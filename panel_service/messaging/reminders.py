@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 
 from panel_service import db
 from panel_service.actions.tables import Action, ActionStatus
-from panel_service.cases.tables import Case
 from panel_service.meetings.tables import Meeting, MeetingStatus
 from panel_service.meetings.victim_voice import listings_missing_voice
 from panel_service.messaging.flows import action_emails
@@ -163,21 +162,15 @@ async def _voice_reminders(settings: MessagingSettings, now: datetime) -> list[O
 async def _remind_idvas(
     missing: list[dict[str, Any]], context: dict[str, Any], now: datetime
 ) -> list[Outgoing | None]:
-    idvas = {
-        row["id"]: row["assigned_idva"]
-        for row in await Case.select(Case.id, Case.assigned_idva).where(
-            Case.id.is_in([row["case_id"] for row in missing])
-        )
-    }
-    people = await users(sorted({idva for idva in idvas.values() if idva is not None}))
+    people = await users(sorted({row["idva_id"] for row in missing if row["idva_id"]}))
     # Only a listing whose case has an active IDVA counts as reminded: one assigned later
     # is reminded by a later sweep.
-    reachable = [row for row in missing if idvas.get(row["case_id"]) in people]
+    reachable = [row for row in missing if row["idva_id"] in people]
     new = await _first_time([f"voice-reminder:{row['listing_id']}" for row in reachable], now)
     by_idva: dict[int, list[str]] = defaultdict(list)
     for row in reachable:
         if f"voice-reminder:{row['listing_id']}" in new:
-            by_idva[idvas[row["case_id"]]].append(row["case_reference"])
+            by_idva[row["idva_id"]].append(row["case_reference"])
     return [
         email_to("voice_reminder", people[idva], parameters={"references": refs}, **context)
         for idva, refs in by_idva.items()
