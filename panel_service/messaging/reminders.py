@@ -3,9 +3,9 @@ fallen due since, each once (``ReminderSent`` keeps the keys):
 
 - an action's reminder a few days before it is due, then after the due date a chaser every
   so many days, and after a set number of chasers an escalation to the agency's point of
-  contact, or to the panel's coordinators when the agency has none on record
-  (``PANEL_ACTION_REMINDER_DAYS``, ``PANEL_CHASER_EVERY_DAYS``,
-  ``PANEL_CHASERS_BEFORE_ESCALATION``);
+  contact, or to the panel's coordinators when the agency has none on record; one that
+  would reach nobody is left for a later sweep (``PANEL_ACTION_REMINDER_DAYS``,
+  ``PANEL_CHASER_EVERY_DAYS``, ``PANEL_CHASERS_BEFORE_ESCALATION``);
 - the IDVA's reminder for each listed case with neither a victim's voice nor a reason,
   some days before the meeting, and a warning to the coordination team on Slack;
 - once a day, overdue actions by agency for each panel, on Slack.
@@ -97,17 +97,20 @@ async def _chasers(
         for r in overdue
         if numbers[r["id"]] <= escalate_after
     }
+    escalating = [r for r in overdue if numbers[r["id"]] > escalate_after]
+    contacts = await points_of_contact(sorted({r["agency"] for r in escalating}))
+    coordinators = await panel_coordinators(sorted({r["panel"] for r in escalating}))
+    # Only an escalation that reaches someone counts as done: one for an agency with no
+    # point of contact, on a panel with no active coordinator, is tried by the next sweep.
     escalate_keys = {
         r["id"]: f"action-escalation:{r['id']}"
-        for r in overdue
-        if numbers[r["id"]] > escalate_after
+        for r in escalating
+        if r["agency"] in contacts or coordinators.get(r["panel"])
     }
     new = await _first_time([*chase_keys.values(), *escalate_keys.values()], now)
     chased = [r for r in overdue if chase_keys.get(r["id"]) in new]
     escalated = [r for r in overdue if escalate_keys.get(r["id"]) in new]
     messages = await action_emails("action_chaser", chased)
-    contacts = await points_of_contact(sorted({r["agency"] for r in escalated}))
-    coordinators = await panel_coordinators(sorted({r["panel"] for r in escalated}))
     grouped: dict[tuple[int, int], list[int]] = defaultdict(list)
     for row in escalated:
         grouped[(row["panel"], row["agency"])].append(row["id"])

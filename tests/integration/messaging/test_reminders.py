@@ -94,6 +94,30 @@ def test_an_agency_without_a_point_of_contact_is_escalated_to_the_panels_coordin
         assert text is not None and "has no point of contact recorded" in text.get_content()
 
 
+def test_an_escalation_that_reaches_nobody_is_not_marked_done_and_goes_once_someone_can_take_it(
+    demo: Any,
+) -> None:
+    due = date(2027, 3, 10)
+    action_id = on_app_loop(demo, _open_action, due)
+    _, coordinators = on_app_loop(demo, _no_point_of_contact, action_id)
+    on_app_loop(demo, _coordinators_active, coordinators, False)
+    on_app_loop(demo, _clear_outbox)
+    for days in (1, 8, 15, 16):
+        _sweep(demo, due + timedelta(days=days))
+    assert "action_escalation" not in _kinds(demo), "no point of contact, no coordinator"
+    on_app_loop(demo, _coordinators_active, coordinators, True)
+    _sweep(demo, due + timedelta(days=17))
+    _sweep(demo, due + timedelta(days=18))
+    escalations = [r for r in outbox(demo) if r["kind"] == "action_escalation"]
+    assert sorted(r["recipient"] for r in escalations) == coordinators
+
+
+async def _coordinators_active(emails: list[str], active: bool) -> None:
+    from panel_service.accounts.tables import User
+
+    await User.update({User.active: active}).where(User.email.is_in(emails))
+
+
 def test_an_agency_gets_one_email_per_panel_for_actions_on_two_panels(demo: Any) -> None:
     from panel_service.messaging.flows import action_emails
 
