@@ -70,28 +70,32 @@ async def agenda_content(
 async def agency_agenda_contents(
     actor: Actor, meeting_id: int, agency_ids: list[int], today: date | None = None
 ) -> dict[int, AgendaContent]:
-    """Each agency's extract of the agenda, the agenda and its details read once for all."""
+    """Each agency's extract of the agenda; the agenda, and the details of what any of the
+    extracts shows, read once for all."""
     today = today or date.today()
     agenda = await load_agenda(actor, meeting_id, today)
     names = await _agency_names(agency_ids)
-    full = await _details(meeting_id, agenda, today)
     party = await parties_of(
         agency_ids,
         [item.case.id for item in agenda.items if item.case],
         [item.subject.id for item in agenda.items if item.subject],
     )
+    cut = {
+        agency_id: agency_extract(agenda, agency_id, party[agency_id]) for agency_id in agency_ids
+    }
+    shown = [item for extract in cut.values() for item in extract.items]
+    details = await _details(meeting_id, msgspec.structs.replace(agenda, items=shown), today)
     extracts = {}
-    for agency_id in agency_ids:
-        extract = agency_extract(agenda, agency_id, party[agency_id])
+    for agency_id, extract in cut.items():
         cases = {item.case.id for item in extract.items if item.case}
         subjects = {item.subject.id for item in extract.items if item.subject}
         actions = {action.id for item in extract.items for action in item.open_actions}
         extracts[agency_id] = replace(
-            full,
+            details,
             agenda=extract,
-            cases={k: v for k, v in full.cases.items() if k in cases},
-            subjects={k: v for k, v in full.subjects.items() if k in subjects},
-            activities={k: v for k, v in full.activities.items() if k in actions},
+            cases={k: v for k, v in details.cases.items() if k in cases},
+            subjects={k: v for k, v in details.subjects.items() if k in subjects},
+            activities={k: v for k, v in details.activities.items() if k in actions},
             agency=names[agency_id],
         )
     return extracts
@@ -100,8 +104,8 @@ async def agency_agenda_contents(
 async def _details(meeting_id: int, agenda: AgendaRead, today: date) -> AgendaContent:
     """The agenda with what its documents show of each case, subject and action."""
     cases = {item.case.id: item.case.assigned_idva_id for item in agenda.items if item.case}
-    subject_ids = [item.subject.id for item in agenda.items if item.subject]
-    action_ids = [action.id for item in agenda.items for action in item.open_actions]
+    subject_ids = sorted({item.subject.id for item in agenda.items if item.subject})
+    action_ids = sorted({action.id for item in agenda.items for action in item.open_actions})
     return AgendaContent(
         agenda=agenda,
         chair=await _chair(meeting_id),
