@@ -55,14 +55,9 @@ async def direct(meeting_id: int) -> dict[str, Any]:
 
 
 async def _main(meeting_id: int) -> dict[str, Any]:
-    from panel_service.db import get_engine
+    from panel_service.db import with_pool
 
-    engine = get_engine()
-    await engine.start_connection_pool()
-    try:
-        return await direct(meeting_id)
-    finally:
-        await engine.close_connection_pool()
+    return await with_pool(lambda: direct(meeting_id))
 
 
 if __name__ == "__main__":

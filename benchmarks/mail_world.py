@@ -195,14 +195,9 @@ async def build(meetings: int, cases: int, agency_count: int) -> dict[str, Any]:
 
 
 async def _main(meetings: int, cases: int, agency_count: int) -> dict[str, Any]:
-    from panel_service.db import get_engine
+    from panel_service.db import with_pool
 
-    engine = get_engine()
-    await engine.start_connection_pool()
-    try:
-        return await build(meetings, cases, agency_count)
-    finally:
-        await engine.close_connection_pool()
+    return await with_pool(lambda: build(meetings, cases, agency_count))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,18 +21,9 @@ def _roles() -> list[Any]:
 
 def _run(action: Callable[[], Awaitable[T]]) -> T:
     """Run an async verb with the engine's pool open for its duration."""
+    from panel_service.db import with_pool
 
-    async def wrapped() -> T:
-        from panel_service.db import get_engine
-
-        engine = get_engine()
-        await engine.start_connection_pool()
-        try:
-            return await action()
-        finally:
-            await engine.close_connection_pool()
-
-    return asyncio.run(wrapped())
+    return asyncio.run(with_pool(action))
 
 
 def _run_refusing(action: Callable[[], Awaitable[T]]) -> T:

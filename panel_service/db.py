@@ -13,11 +13,11 @@ fails with "database is locked" under concurrency.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 from piccolo.engine.base import Engine
@@ -231,6 +231,20 @@ def get_engine() -> PooledSQLiteEngine | CountingPostgresEngine:
     engine = engine_finder()
     assert isinstance(engine, PooledSQLiteEngine | CountingPostgresEngine)
     return engine
+
+
+T = TypeVar("T")
+
+
+async def with_pool(action: Callable[[], Awaitable[T]]) -> T:
+    """Run ``action`` with the engine's connection pool open for its duration (commands
+    and scripts; the app opens it at start-up)."""
+    engine = get_engine()
+    await engine.start_connection_pool()
+    try:
+        return await action()
+    finally:
+        await engine.close_connection_pool()
 
 
 async def fetch(template: str, *args: Any) -> list[dict[str, Any]]:
