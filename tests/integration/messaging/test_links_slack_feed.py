@@ -60,35 +60,31 @@ def test_opening_a_link_shows_the_choices_and_changes_nothing(dispatch: Any) -> 
     assert ok(dispatch.client.get(f"/api/actions/{action_id}"))["status"] == "open"
 
 
-def test_the_post_records_the_outcome_once_and_the_link_then_explains_itself(
-    dispatch: Any,
-) -> None:
-    action_id, token = _action_email(dispatch)
-    form = {"status": "completed", "note": "Done <b>today</b>"}
-    done = dispatch.client.post(
+def _respond(dispatch: Any, token: str, form: dict[str, str]) -> Any:
+    """The one-click page's form, posted as a browser posts it."""
+    return dispatch.client.post(
         f"/actions/respond/{token}",
         content=urlencode(form),
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
+
+
+def test_the_post_records_the_outcome_once_and_the_link_then_explains_itself(
+    dispatch: Any,
+) -> None:
+    action_id, token = _action_email(dispatch)
+    done = _respond(dispatch, token, {"status": "completed", "note": "Done <b>today</b>"})
     assert done.status_code == 200, done.text
     assert "recorded" in done.text
     assert ok(dispatch.client.get(f"/api/actions/{action_id}"))["status"] == "completed"
-    again = dispatch.client.post(
-        f"/actions/respond/{token}",
-        content=urlencode({"status": "not_completed_not_done", "note": "x"}),
-        headers={"content-type": "application/x-www-form-urlencoded"},
-    )
+    again = _respond(dispatch, token, {"status": "not_completed_not_done", "note": "x"})
     assert again.status_code == 410 and "already been used" in again.text
     assert ok(dispatch.client.get(f"/api/actions/{action_id}"))["status"] == "completed"
 
 
 def test_a_refused_outcome_leaves_the_link_usable(dispatch: Any) -> None:
     action_id, token = _action_email(dispatch)
-    refused = dispatch.client.post(
-        f"/actions/respond/{token}",
-        content=urlencode({"status": "not_completed_not_done", "note": ""}),
-        headers={"content-type": "application/x-www-form-urlencoded"},
-    )
+    refused = _respond(dispatch, token, {"status": "not_completed_not_done", "note": ""})
     assert refused.status_code == 422 and "note" in refused.text
     assert ok(dispatch.client.get(f"/api/actions/{action_id}"))["status"] == "open"
     assert dispatch.client.get(f"/actions/respond/{token}").status_code == 200
