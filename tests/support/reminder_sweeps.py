@@ -25,6 +25,19 @@ def sweep_at(client: Any, moment: datetime) -> int:
     return int(result.queued)
 
 
+async def only_open(dues: list[date]) -> list[int]:
+    """Every demo action closed but the first ``len(dues)``, reopened due on ``dues``."""
+    from panel_service.actions.tables import Action
+
+    await Action.update({Action.status: "completed"}, force=True)
+    rows = await Action.select(Action.id).order_by(Action.id).limit(len(dues))
+    for row, due in zip(rows, dues, strict=True):
+        await Action.update({Action.status: "open", Action.due_date: due}).where(
+            Action.id == row["id"]
+        )
+    return [int(row["id"]) for row in rows]
+
+
 async def _scheduled(kind: str) -> list[dict[str, Any]]:
     from panel_service.meetings.tables import Meeting
 

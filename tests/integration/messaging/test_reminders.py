@@ -9,17 +9,13 @@ from typing import Any
 
 from tests.integration.messaging.conftest import outbox
 from tests.support.calls import on_app_loop
-from tests.support.reminder_sweeps import london, sweep_at
+from tests.support.reminder_sweeps import london, only_open, sweep_at
 
 
 async def _open_action(due: date) -> int:
-    from panel_service.actions.tables import Action
-
-    await Action.update({Action.status: "completed"}, force=True)
-    row = await Action.select(Action.id).order_by(Action.id).first()
-    assert row is not None
-    await Action.update({Action.status: "open", Action.due_date: due}).where(Action.id == row["id"])
-    return int(row["id"])
+    """Every demo action closed but one, due on ``due``."""
+    (action_id,) = await only_open([due])
+    return action_id
 
 
 def _sweep(client: Any, day: date) -> int:

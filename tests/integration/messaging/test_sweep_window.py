@@ -15,23 +15,11 @@ from tests.support.calls import on_app_loop
 from tests.support.reminder_sweeps import (
     LONDON,
     london,
+    only_open,
     reminder_keys,
     scheduled_meetings,
     sweep_at,
 )
-
-
-async def _only_open(dues: list[date]) -> list[int]:
-    """Every demo action closed but the first ``len(dues)``, reopened due on ``dues``."""
-    from panel_service.actions.tables import Action
-
-    await Action.update({Action.status: "completed"}, force=True)
-    rows = await Action.select(Action.id).order_by(Action.id).limit(len(dues))
-    for row, due in zip(rows, dues, strict=True):
-        await Action.update({Action.status: "open", Action.due_date: due}).where(
-            Action.id == row["id"]
-        )
-    return [int(row["id"]) for row in rows]
 
 
 def _actions_in(client: Any, kind: str) -> list[int]:
@@ -51,7 +39,7 @@ def test_an_action_is_reminded_within_the_reminder_days_and_not_before(dispatch:
     today = _today()
     days = 3  # PANEL_ACTION_REMINDER_DAYS
     inside, outside = on_app_loop(
-        client, _only_open, [today + timedelta(days=days), today + timedelta(days=days + 1)]
+        client, only_open, [today + timedelta(days=days), today + timedelta(days=days + 1)]
     )
     sweep_at(client, london(today))
     reminded = _actions_in(client, "action_reminder")
@@ -69,7 +57,7 @@ def test_chasers_and_escalation_look_back_a_bounded_number_of_days(dispatch: Any
     window = (2 + 1) * 7 + 1  # (chasers before escalation + 1) * chaser every days + 1
     inside, outside = on_app_loop(
         client,
-        _only_open,
+        only_open,
         [today - timedelta(days=window), today - timedelta(days=window + 1)],
     )
     sweep_at(client, london(today))
